@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Assessment: from facts and observations to a verdict. Pure: no I/O, no
+ * globals, so every branch is unit-tested with hand-made inputs.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "assess.h"
+#include "parse.h"
+#include "vmm.h"
+
+#define GiB (1ULL << 30)
+
+static void finding(struct assessment *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void finding(struct assessment *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->nfindings >= (int)(sizeof(a->findings) / sizeof(a->findings[0])))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->findings[a->nfindings++], sizeof(a->findings[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void add_evidence(struct assessment *a, enum pa_source src, int bits, const char *detail)
+{
+	struct pa_evidence *e;
+
+	if (bits <= 0 || a->nevidence >= KIC_MAX_EVIDENCE)
+		return;
+	e = &a->evidence[a->nevidence++];
+	e->source = src;
+	e->bits = bits;
+	snprintf(e->detail, sizeof(e->detail), "%s", detail);
+}
+
+static int evidence_bits(const struct assessment *a, enum pa_source src)
+{
+	for (int i = 0; i < a->nevidence; i++)
+		if (a->evidence[i].source == src)
+			return a->evidence[i].bits;
+	return 0;
+}
+
+/* The CPU's own PA size, best source first; differences become findings. */
+static void host_pa(const struct host_facts *f, const struct kvm_obs *obs, struct assessment *a)
+{
+	static const enum pa_source order[] = { PA_SRC_ONE_REG, PA_SRC_CPUID, PA_SRC_CPUINFO,
+						PA_SRC_CORE_TABLE };
+	int core, reg, log, cap, ram;
+
+	for (int i = 0; i < f->nevidence; i++)
+		add_evidence(a, f->evidence[i].source, f->evidence[i].bits, f->evidence[i].detail);
+	if (obs->probed) {
+		add_evidence(a, PA_SRC_KVM_CAP, obs->ipa_limit, "KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE)");
+		add_evidence(a, PA_SRC_ONE_REG, obs->one_reg_parange_bits,
+			     "ID_AA64MMFR0_EL1.PARange via KVM_GET_ONE_REG");
+		add_evidence(a, PA_SRC_CPUID, obs->cpuid_phys_bits,
+			     "KVM_GET_SUPPORTED_CPUID 0x80000008");
+	}
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && !a->host_pa_bits; i++)
+		a->host_pa_bits = evidence_bits(a, order[i]);
+
+	core = evidence_bits(a, PA_SRC_CORE_TABLE);
+	reg = evidence_bits(a, PA_SRC_ONE_REG);
+	log = evidence_bits(a, PA_SRC_KERNEL_LOG);
+	cap = evidence_bits(a, PA_SRC_KVM_CAP);
+	ram = evidence_bits(a, PA_SRC_RAM_TOP);
+	if (core && reg && core != reg)
+		finding(a, "the CPU parts are documented with %d PA bits but the CPU reports %d",
+			core, reg);
+	if (log && cap && log != cap)
+		finding(a, "the kernel log says an IPA limit of %d bits but KVM reports %d "
+			   "(log from another boot?)", log, cap);
+	/* 4K/16K pages without LPA2 cap the limit at 48 (5.15+): expected, not odd. */
+	if (reg && cap && cap < reg && !(cap == 48 && reg == 52))
+		finding(a, "KVM's IPA limit (%d) is below the CPU's PARange (%d): kernel configuration "
+			   "or a CPU with a smaller range", cap, reg);
+	if (ram && a->host_pa_bits && ram > a->host_pa_bits)
+		finding(a, "RAM reaches %d address bits, beyond the %d-bit PA size", ram,
+			a->host_pa_bits);
+}
+
+static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
+		       const struct whatif *w, struct assessment *a)
+{
+	if (w->ipa_limit) {
+		a->ipa_limit = w->ipa_limit;
+		a->ipa_limit_measured = false;
+	} else if (obs->probed && obs->ipa_limit > 0) {
+		a->ipa_limit = obs->ipa_limit;
+		a->ipa_limit_measured = true;
+	} else if (f->log_ipa_limit > 0) {
+		a->ipa_limit = f->log_ipa_limit;
+		a->ipa_limit_measured = false;
+	}
+}
+
+int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
+		   enum kernel_behaviour *kb, char *basis, size_t len)
+{
+	struct kver v;
+	bool fixed;
+
+	*kb = KB_UNKNOWN;
+	if (parse_kernel_version(release, &v)) {
+		snprintf(basis, len, "cannot read a kernel version from \"%.40s\"", release);
+		return 0;
+	}
+	if (ipa_limit <= 0) {
+		snprintf(basis, len, "the host's IPA limit is unknown");
+		return 0;
+	}
+	if (ipa_limit >= KIC_DEFAULT_IPA) {
+		*kb = KB_DEFAULT_FITS;
+		snprintf(basis, len, "a %d-bit limit holds the 40-bit default on every kernel",
+			 ipa_limit);
+		return 2;
+	}
+	/* 233a7cb23531 (4.20) added IPA types; before, stage 2 is fixed at 40 bits. */
+	if (kver_cmp(&v, 4, 20, 0) < 0) {
+		*kb = KB_DEFAULT_HANGS;
+		snprintf(basis, len, "%d.%d predates IPA types (4.20): the 40-bit default is the only "
+			 "size and is not checked against the host", v.major, v.minor);
+		return 1;
+	}
+	/* 60dfe093ec13 (6.2): protected mode gives every VM the host's limit. */
+	if (protected_mode && kver_cmp(&v, 6, 2, 0) >= 0) {
+		*kb = KB_DEFAULT_CAPPED;
+		snprintf(basis, len, "pKVM protected mode on 6.2+ gives type-0 VMs the host's %d bits",
+			 ipa_limit);
+		return 1;
+	}
+	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (kernel.md §1.3). */
+	fixed = kver_cmp(&v, 5, 12, 0) >= 0 || (v.major == 5 && v.minor == 11 && v.patch >= 7) ||
+		(v.major == 5 && v.minor == 10 && v.patch >= 24) ||
+		(v.major == 5 && v.minor == 4 && v.patch >= 106);
+	if (fixed) {
+		*kb = KB_DEFAULT_REJECTED;
+		snprintf(basis, len, "%d.%d.%d has the 2021 fix (7d717558dd5e): type 0 gets EINVAL",
+			 v.major, v.minor, v.patch);
+		return 2;
+	}
+	if ((v.minor == 4 || v.minor == 10 || v.minor == 11) && v.major == 5 &&
+	    (!v.has_patch || (v.distro && v.patch == 0))) {
+		snprintf(basis, len, "the release string hides the stable level; 5.%d gets the fix in "
+			 "5.%d.%d", v.minor, v.minor, v.minor == 4 ? 106 : v.minor == 10 ? 24 : 7);
+		return 0;
+	}
+	*kb = KB_DEFAULT_HANGS;
+	snprintf(basis, len, "%d.%d.%d lacks the 2021 fix: type 0 is accepted and the guest hangs%s",
+		 v.major, v.minor, v.patch, v.distro ? " (unless the vendor backported it)" : "");
+	return v.distro ? 1 : 2;
+}
+
+static bool protected_mode(const struct host_facts *f)
+{
+	return !strcmp(f->kvm_arm_mode, "protected") || f->log_protected;
+}
+
+/* Offline: what the kernel log of this boot tells about type 0. */
+static enum kernel_behaviour from_log(const struct host_facts *f, int limit, char *basis,
+				      size_t len)
+{
+	if (limit <= 0) {
+		snprintf(basis, len, "no measurement and no IPA limit in the kernel log");
+		return KB_UNKNOWN;
+	}
+	if (limit >= KIC_DEFAULT_IPA) {
+		snprintf(basis, len, "the %d-bit limit holds the 40-bit default", limit);
+		return KB_DEFAULT_FITS;
+	}
+	if (protected_mode(f) && f->log_format == 1 /* LOG_FMT_NEW */) {
+		snprintf(basis, len, "kernel log: fixed kernel in pKVM protected mode");
+		return KB_DEFAULT_CAPPED;
+	}
+	if (f->log_default_warned || f->log_reduced_suffix) {
+		snprintf(basis, len, "kernel log: the fixed kernel's %s",
+			 f->log_default_warned ? "\"upgrade your VMM\" warning" :
+						 "\"Reduced IPA size\" message");
+		return KB_DEFAULT_REJECTED;
+	}
+	if (f->log_unfixed_warn) {
+		snprintf(basis, len, "kernel log: the WARN only unfixed kernels print");
+		return KB_DEFAULT_HANGS;
+	}
+	snprintf(basis, len, "the kernel log does not tell whether this kernel has the 2021 fix");
+	return KB_UNKNOWN;
+}
+
+static const struct slot_probe *find_slot(const struct kvm_obs *obs, int vm_bits, uint64_t end)
+{
+	for (int i = 0; i < obs->nslots; i++)
+		if (obs->slots[i].vm_bits == vm_bits &&
+		    obs->slots[i].gpa + obs->slots[i].size == end)
+			return &obs->slots[i];
+	return NULL;
+}
+
+/* Type 0 was created on a host whose limit is below 40: unfixed or capped? */
+static enum kernel_behaviour created_below_40(const struct kvm_obs *obs, int limit, char *basis,
+					      size_t len)
+{
+	const struct slot_probe *at40 = find_slot(obs, 0, 1ULL << KIC_DEFAULT_IPA);
+	const struct slot_probe *atlim = find_slot(obs, 0, 1ULL << limit);
+
+	if (at40 && at40->result == SLOT_REJECTED && atlim && atlim->result == SLOT_ACCEPTED) {
+		snprintf(basis, len, "type 0 created with a %d-bit space instead of 40 (memslots)",
+			 limit);
+		return KB_DEFAULT_CAPPED;
+	}
+	snprintf(basis, len, "type 0 accepted with the 40-bit default on a %d-bit host: this kernel "
+		 "lacks the 2021 fix", limit);
+	return KB_DEFAULT_HANGS;
+}
+
+static enum kernel_behaviour measured(const struct host_facts *f, const struct kvm_obs *obs,
+				      int limit, char *basis, size_t len, bool *sure)
+{
+	const struct ipa_probe *d = &obs->default_vm;
+
+	*sure = true;
+	if (obs->run.result == RUN_HANG && obs->run.vm_bits == 0) {
+		snprintf(basis, len, "a vCPU of the type-0 VM never came back from KVM_RUN");
+		return KB_DEFAULT_HANGS;
+	}
+	if (d->result == PR_REJECTED) {
+		if (limit > 0 && limit < KIC_DEFAULT_IPA && d->err == EINVAL) {
+			snprintf(basis, len, "type 0 refused with EINVAL on a %d-bit host", limit);
+			return KB_DEFAULT_REJECTED;
+		}
+		snprintf(basis, len, "type 0 refused with %s although the limit is %d",
+			 errno_name(d->err), limit);
+		return KB_UNKNOWN;
+	}
+	if (d->result == PR_CREATED) {
+		if (limit >= KIC_DEFAULT_IPA) {
+			snprintf(basis, len, "type 0 created; the %d-bit limit holds 40 bits", limit);
+			return KB_DEFAULT_FITS;
+		}
+		if (limit > 0)
+			return created_below_40(obs, limit, basis, len);
+		/* No KVM_CAP_ARM_VM_IPA_SIZE (pre-4.20): judge by the CPU's PARange. */
+		if (obs->one_reg_parange_bits >= KIC_DEFAULT_IPA ||
+		    (obs->run.result == RUN_EXITED && obs->run.vm_bits == 0)) {
+			snprintf(basis, len, "type 0 created and ran (kernel without IPA types)");
+			return KB_DEFAULT_FITS;
+		}
+		snprintf(basis, len, "type 0 created on a kernel without IPA types, host size unknown");
+		return KB_UNKNOWN;
+	}
+	/* Type-0 probe skipped: a measured limit >= 40 still settles it. */
+	if (limit >= KIC_DEFAULT_IPA) {
+		snprintf(basis, len, "the measured %d-bit limit holds 40 bits (type-0 probe skipped)",
+			 limit);
+		return KB_DEFAULT_FITS;
+	}
+	*sure = false;
+	return from_log(f, limit, basis, len);
+}
+
+static void behaviour(const struct host_facts *f, const struct kvm_obs *obs,
+		      const struct whatif *w, struct assessment *a)
+{
+	char *basis = a->behaviour_basis;
+	size_t len = sizeof(a->behaviour_basis);
+	bool sure = false;
+	int conf;
+
+	if (f->arch == ARCH_X86_64 || f->arch == ARCH_OTHER) {
+		a->behaviour = KB_NOT_APPLICABLE;
+		a->behaviour_measured = true;
+		snprintf(basis, len, "%s VM types carry no IPA size",
+			 f->arch == ARCH_X86_64 ? "x86" : "this architecture's");
+		return;
+	}
+	if (f->arch != ARCH_ARM64) {
+		a->behaviour = KB_UNKNOWN;
+		snprintf(basis, len, "unknown architecture");
+		return;
+	}
+	if (w->kernel[0]) {
+		conf = predict_kernel(w->kernel, a->ipa_limit, protected_mode(f), &a->behaviour, basis,
+				      len);
+		a->behaviour_measured = false;
+		finding(a, "kernel %s: predicted from its version (%s)", w->kernel,
+			conf == 2 ? "sure" : conf == 1 ? "likely" : "cannot tell");
+		return;
+	}
+	if (w->ipa_limit && (!obs->probed || w->ipa_limit != obs->ipa_limit)) {
+		/* Another host class on this kernel: the version is all we have. */
+		predict_kernel(f->kernel_release, a->ipa_limit, protected_mode(f), &a->behaviour,
+			       basis, len);
+		a->behaviour_measured = false;
+		return;
+	}
+	if (obs->probed)
+		a->behaviour = measured(f, obs, a->ipa_limit, basis, len, &sure);
+	else
+		a->behaviour = from_log(f, a->ipa_limit, basis, len);
+	a->behaviour_measured = obs->probed && sure;
+}
+
+static void max_ram(const struct assessment *a_in, struct assessment *a)
+{
+	int bits = a_in->ipa_limit;
+
+	if (a->behaviour == KB_NOT_APPLICABLE || bits < 32)
+		return;
+	/* The strictest common layout: RAM from 2 GiB (kvmtool, Firecracker, CH, crosvm). */
+	a->max_guest_ram = (1ULL << bits) - 2 * GiB;
+}
+
+/* Anomalies in what the kernel answered, beyond the type-0 question. */
+static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessment *a)
+{
+	enum kic_status st = ST_OK;
+
+	for (int i = 0; i < obs->nipa; i++) {
+		const struct ipa_probe *p = &obs->ipa[i];
+
+		if (p->bits <= obs->ipa_limit && p->result == PR_REJECTED) {
+			finding(a, "explicit %d-bit VM refused (%s) although the limit is %d", p->bits,
+				errno_name(p->err), obs->ipa_limit);
+			st = ST_WARNING;
+		} else if (p->bits > obs->ipa_limit && p->result == PR_CREATED) {
+			finding(a, "explicit %d-bit VM created beyond the %d-bit limit", p->bits,
+				obs->ipa_limit);
+			st = ST_WARNING;
+		}
+	}
+	for (int i = 0; i < obs->nslots; i++) {
+		const struct slot_probe *s = &obs->slots[i];
+		int bits = s->vm_bits ? s->vm_bits : KIC_DEFAULT_IPA;
+		uint64_t end = s->gpa + s->size;
+
+		if (s->vm_bits == 0 && a->behaviour != KB_DEFAULT_FITS)
+			continue; /* the type-0 VM's size is what is being found out */
+		if (bits >= 64 || obs->ipa_limit <= 0)
+			continue;
+		if (end == (1ULL << bits) && s->result == SLOT_REJECTED) {
+			/* 262b003d059c "Fix exclusive limit for IPA size" (5.12, stable). */
+			finding(a, "a memslot ending exactly at 2^%d was refused: kernel lacks "
+				   "262b003d059c (exclusive IPA limit fix)", bits);
+			st = ST_WARNING;
+		} else if (end > (1ULL << bits) && s->result == SLOT_ACCEPTED) {
+			finding(a, "a memslot beyond 2^%d was accepted in a %d-bit VM", bits, bits);
+			st = ST_WARNING;
+		}
+	}
+	return st;
+}
+
+/* monitoring-plugins' max_state_alt(): CRITICAL > WARNING > UNKNOWN > OK */
+static enum kic_status worse(enum kic_status a, enum kic_status b)
+{
+	static const int rank[] = { [ST_OK] = 0, [ST_UNKNOWN] = 1, [ST_WARNING] = 2,
+				    [ST_CRITICAL] = 3 };
+
+	return rank[b] > rank[a] ? b : a;
+}
+
+static enum kic_status verdict_status(enum vmm_verdict v)
+{
+	switch (v) {
+	case VV_WORKS:
+		return ST_OK;
+	case VV_LIMITED:
+		return ST_WARNING;
+	case VV_FAILS:
+	case VV_HANGS:
+		return ST_CRITICAL;
+	default:
+		return ST_UNKNOWN;
+	}
+}
+
+static void judge_vmms(const struct host_facts *f, const struct whatif *w, struct assessment *a)
+{
+	struct vmm_env env = {
+		.arch = f->arch,
+		.ipa_limit = a->ipa_limit ? a->ipa_limit : -1,
+		.kb = a->behaviour,
+		.kb_measured = a->behaviour_measured,
+	};
+
+	for (int i = 0; i < f->nvmms_found && a->nvmms < KIC_MAX_VMMS; i++) {
+		const struct vmm_seen *s = &f->vmms_found[i];
+		struct vmm_result *r = &a->vmms[a->nvmms];
+
+		if (vmm_judge(&env, s->name, s->version, r) < 0)
+			continue;
+		snprintf(r->path, sizeof(r->path), "%s", s->path);
+		a->nvmms++;
+	}
+	for (int i = 0; i < w->nvmms && a->nvmms < KIC_MAX_VMMS; i++) {
+		struct vmm_result *r = &a->vmms[a->nvmms];
+
+		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
+			continue;
+		r->what_if = true;
+		a->nvmms++;
+	}
+}
+
+static void explain_default(struct assessment *a)
+{
+	int L = a->ipa_limit;
+
+	switch (a->behaviour) {
+	case KB_DEFAULT_FITS:
+		snprintf(a->default_vmm, sizeof(a->default_vmm),
+			 "VMMs that rely on the default (type 0, 40 bits) work");
+		break;
+	case KB_DEFAULT_REJECTED:
+		snprintf(a->default_vmm, sizeof(a->default_vmm),
+			 "VMMs that rely on the default (type 0, 40 bits) fail at start: KVM_CREATE_VM "
+			 "returns EINVAL (\"Invalid argument\") on this %d-bit host", L);
+		snprintf(a->fix, sizeof(a->fix),
+			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE: QEMU >= 6.0 (7.0 for the full "
+			 "memory map), Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= 1.0, "
+			 "kvmtool and crosvm from after August 2021");
+		break;
+	case KB_DEFAULT_CAPPED:
+		snprintf(a->default_vmm, sizeof(a->default_vmm),
+			 "VMMs that rely on the default get a %d-bit space instead of 40 bits "
+			 "(pKVM protected mode): memory or devices above 2^%d are refused", L, L);
+		snprintf(a->fix, sizeof(a->fix),
+			 "keep guest memory and device windows below 2^%d, or use VMMs that ask for "
+			 "the IPA size", L);
+		break;
+	case KB_DEFAULT_HANGS:
+		snprintf(a->default_vmm, sizeof(a->default_vmm),
+			 "VMMs that rely on the default start, then the guest hangs on its first "
+			 "memory access");
+		snprintf(a->fix, sizeof(a->fix),
+			 "upgrade the kernel to 5.12+ (stable 5.4.106, 5.10.24, 5.11.7) so the failure "
+			 "is a clean EINVAL, and use VMMs that ask for the IPA size");
+		break;
+	case KB_NOT_APPLICABLE:
+		snprintf(a->default_vmm, sizeof(a->default_vmm),
+			 "VM types carry no IPA size on this architecture");
+		break;
+	default:
+		snprintf(a->default_vmm, sizeof(a->default_vmm),
+			 "cannot tell what VMMs that rely on the default will meet");
+		break;
+	}
+	if (a->behaviour != KB_NOT_APPLICABLE && L >= 32)
+		snprintf(a->sized_vmm, sizeof(a->sized_vmm),
+			 "VMMs that ask for a size can create VMs of 32 to %d bits; guest RAM up to "
+			 "%llu GiB fits above a 2 GiB base", L,
+			 (unsigned long long)(a->max_guest_ram / GiB));
+}
+
+static enum kic_status base_status(const struct host_facts *f, const struct kvm_obs *obs,
+				   struct assessment *a)
+{
+	switch (a->behaviour) {
+	case KB_DEFAULT_FITS:
+	case KB_NOT_APPLICABLE:
+		return ST_OK;
+	case KB_DEFAULT_REJECTED:
+	case KB_DEFAULT_CAPPED:
+		return ST_WARNING;
+	case KB_DEFAULT_HANGS:
+		return ST_CRITICAL;
+	default:
+		break;
+	}
+	(void)f;
+	(void)obs;
+	return ST_UNKNOWN;
+}
+
+static enum kic_status run_status(const struct kvm_obs *obs, struct assessment *a)
+{
+	const struct vcpu_run *r = &obs->run;
+
+	if (r->result == RUN_HANG && r->vm_bits != 0) {
+		finding(a, "a vCPU in a %d-bit VM never came back from KVM_RUN", r->vm_bits);
+		return ST_CRITICAL;
+	}
+	if (r->result == RUN_ERROR) {
+		finding(a, "the vCPU run failed: %s", r->detail);
+		return ST_WARNING;
+	}
+	if (r->result == RUN_EXITED && r->exit_reason != 6 /* KVM_EXIT_MMIO */) {
+		finding(a, "the vCPU exited with reason %u instead of MMIO", r->exit_reason);
+		return ST_WARNING;
+	}
+	return ST_OK;
+}
+
+/* No probe possible: say why, and what to do. */
+static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs,
+			   struct assessment *a)
+{
+	if (obs->probed || !f->live || !f->dev_known)
+		return false;
+	if (!f->dev_present) {
+		snprintf(a->summary, sizeof(a->summary),
+			 "/dev/kvm is missing: KVM is not available on this host");
+		snprintf(a->fix, sizeof(a->fix),
+			 "enable virtualization in firmware, boot at EL2 (arm64) and check that the "
+			 "kvm module is built in or loaded");
+		return true;
+	}
+	if (obs->open_errno == EACCES || obs->open_errno == EPERM || !f->dev_accessible) {
+		snprintf(a->summary, sizeof(a->summary),
+			 "cannot open /dev/kvm (mode %04o, group %s): permission denied",
+			 f->dev_mode, f->dev_group);
+		snprintf(a->fix, sizeof(a->fix),
+			 "run as root, or add this user to group %s (usermod -aG %s USER) and log in "
+			 "again", f->dev_group, f->dev_group);
+		return true;
+	}
+	return false;
+}
+
+static void summarize(const struct assessment *in, struct assessment *a)
+{
+	const char *how = in->behaviour_measured ? "measured" : "not measured";
+
+	if (a->behaviour == KB_NOT_APPLICABLE)
+		snprintf(a->summary, sizeof(a->summary), "%s; %s", a->behaviour_basis,
+			 a->status == ST_OK ? "KVM creates and runs VMs" : "see findings");
+	else if (a->ipa_limit)
+		snprintf(a->summary, sizeof(a->summary), "%s (%s): %s; IPA limit %d bits%s",
+			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
+			 a->ipa_limit_measured ? "" : " (not measured)");
+	else
+		snprintf(a->summary, sizeof(a->summary), "%s (%s): %s",
+			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis);
+}
+
+void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct whatif *w,
+	    struct assessment *a)
+{
+	enum kic_status st;
+
+	memset(a, 0, sizeof(*a));
+	a->default_probe_skipped = w->default_probe_skipped;
+	a->what_if = w->ipa_limit || w->kernel[0] || w->nvmms;
+	host_pa(f, obs, a);
+	pick_limit(f, obs, w, a);
+	behaviour(f, obs, w, a);
+	max_ram(a, a);
+	explain_default(a);
+	judge_vmms(f, w, a);
+
+	if (access_problem(f, obs, a)) {
+		a->status = ST_UNKNOWN;
+	} else {
+		st = base_status(f, obs, a);
+		if (obs->probed && !w->ipa_limit && !w->kernel[0]) {
+			st = worse(st, probe_anomalies(obs, a));
+			st = worse(st, run_status(obs, a));
+		}
+		if (obs->probed && obs->api_version != 12)
+			st = ST_UNKNOWN;
+		for (int i = 0; i < a->nvmms; i++)
+			st = worse(st, verdict_status(a->vmms[i].verdict));
+		if (obs->incomplete)
+			st = worse(st, ST_UNKNOWN);
+		a->status = st;
+		summarize(a, a);
+	}
+	/* pr_warn_once: our probe may have used up the one warning of this boot. */
+	a->log_warning_spent = obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
+			       a->ipa_limit < KIC_DEFAULT_IPA;
+}

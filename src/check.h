@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one struct that flows forward through the tool:
+ *   host facts (facts.c, sysroot) -> kvm probes (probe.c) -> assessment
+ *   (assess.c, pure) -> report (report.c, all output).
+ * Each stage fills its own member and only reads the ones before it.
+ */
+#ifndef KIC_CHECK_H
+#define KIC_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define KIC_SCHEMA_VERSION 1
+#define KIC_MAX_CPUS 512
+#define KIC_MAX_EVIDENCE 16
+#define KIC_MAX_IPA_PROBES 24 /* 32..53 plus slack */
+#define KIC_MAX_MEMSLOTS 48
+#define KIC_MAX_NOTES 24
+#define KIC_MAX_VMMS 24
+#define KIC_DEFAULT_IPA 40 /* KVM_PHYS_SHIFT, arch/arm64/include/asm/kvm_mmu.h */
+
+enum kic_arch { ARCH_UNKNOWN, ARCH_ARM64, ARCH_X86_64, ARCH_OTHER };
+
+/* Exit codes follow the monitoring-plugins convention. */
+enum kic_status { ST_OK = 0, ST_WARNING = 1, ST_CRITICAL = 2, ST_UNKNOWN = 3 };
+
+/* Where a physical-address figure came from; kept so disagreements show. */
+enum pa_source {
+	PA_SRC_CORE_TABLE,  /* documented PARange of the MIDR part */
+	PA_SRC_KVM_CAP,	    /* KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE) */
+	PA_SRC_ONE_REG,	    /* ID_AA64MMFR0_EL1 via KVM_GET_ONE_REG */
+	PA_SRC_KERNEL_LOG,  /* "IPA Size Limit: N bits" */
+	PA_SRC_CPUINFO,	    /* x86 /proc/cpuinfo "address sizes" */
+	PA_SRC_CPUID,	    /* x86 KVM_GET_SUPPORTED_CPUID 0x80000008 */
+	PA_SRC_RAM_TOP,	    /* bits needed by the highest RAM address */
+	PA_SRC_IOMEM_TOP,   /* bits needed by the highest /proc/iomem entry */
+	PA_SRC__MAX,
+};
+
+struct pa_evidence {
+	enum pa_source source;
+	int bits;
+	char detail[64]; /* e.g. the part name or the log line's format */
+};
+
+struct cpu_info {
+	int index;
+	uint32_t midr; /* 0 when unknown */
+	bool midr_valid;
+};
+
+enum mod_state { MOD_UNKNOWN, MOD_BUILTIN, MOD_LOADED, MOD_ABSENT, MOD_NOT_FOUND };
+
+struct kvm_module {
+	char name[32]; /* kvm, kvm_intel, kvm_amd */
+	enum mod_state state;
+	char params[256]; /* "name=value name=value" of the relevant ones */
+};
+
+struct host_facts {
+	enum kic_arch arch;
+	char arch_name[32];
+	char kernel_release[128];
+	char cmdline[512];
+	char kvm_arm_mode[32]; /* kvm-arm.mode= value, "" when absent */
+	int ncpus;
+	struct cpu_info cpus[KIC_MAX_CPUS];
+	uint64_t ram_top;   /* highest RAM byte + 1, 0 unknown */
+	uint64_t iomem_top; /* highest /proc/iomem byte + 1, 0 unknown */
+	bool iomem_readable;
+	int log_ipa_limit; /* from the kernel log, 0 unknown */
+	int log_format; /* enum log_format in parse.h */
+	bool log_reduced_suffix; /* only fixed kernels print it */
+	bool log_unfixed_warn;	  /* a WARN only unfixed kernels print */
+	bool log_default_warned; /* "using unsupported default IPA limit" seen */
+	char log_default_comm[32];
+	bool log_protected; /* pKVM "Protected nVHE mode initialized" */
+	bool log_readable;
+	int x86_phys_bits; /* cpuinfo address sizes, 0 unknown */
+	int core_pa_bits;  /* smallest documented PA size of the CPU parts, 0 unknown */
+	bool live;	   /* facts are from the running host, not a copied tree */
+	int nevidence;
+	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
+
+	/* /dev/kvm and module, filled by the libudev/libkmod readers */
+	struct kvm_module modules[4];
+	int nmodules;
+	bool dev_known; /* false in a copied tree: /dev is not part of it */
+	bool dev_present;
+	bool dev_accessible; /* open(O_RDWR) would succeed for this user */
+	unsigned int dev_mode;
+	char dev_group[32];
+	int dev_open_errno;
+	bool is_root;
+
+	/* VMM binaries found in trusted system directories (vmm_detect.c). */
+	int nvmms_found;
+	struct vmm_seen {
+		char name[32];
+		char path[256];
+		char version[64];
+		char note[128];
+	} vmms_found[KIC_MAX_VMMS];
+
+	/* Messages about inputs that were missing, unreadable or garbage. */
+	int nnotes;
+	char notes[KIC_MAX_NOTES][160];
+};
+
+enum probe_result { PR_NOT_RUN, PR_CREATED, PR_REJECTED, PR_SKIPPED };
+enum slot_result { SLOT_ACCEPTED, SLOT_REJECTED };
+enum run_result { RUN_NOT_RUN, RUN_EXITED, RUN_HANG, RUN_ERROR, RUN_SKIPPED };
+
+struct ipa_probe {
+	int bits; /* 0 = the default (type 0) */
+	enum probe_result result;
+	int err; /* errno when rejected */
+	int vm_ipa_bits; /* IPA bits the VM really got, when measured, 0 unknown */
+};
+
+struct slot_probe {
+	int vm_bits; /* 0 = the type-0 VM */
+	uint64_t gpa;
+	uint64_t size;
+	enum slot_result result;
+	int err;
+	const char *why; /* which VMM layout this address stands for */
+};
+
+struct vcpu_run {
+	enum run_result result;
+	int vm_bits; /* VM type it ran in, 0 = default */
+	unsigned int exit_reason; /* KVM_EXIT_* */
+	uint64_t mmio_addr;
+	long elapsed_ms;
+	int err;
+	char detail[96];
+};
+
+struct kvm_obs {
+	bool probed; /* false with --no-probe, offline or no access */
+	char skip_reason[128];
+	int open_errno;
+	int api_version;
+	int ipa_limit; /* -1 not probed, 0 cap absent */
+	int nr_memslots;
+	int max_vcpus;
+	int vm_types; /* x86 KVM_CAP_VM_TYPES bitmap, -1 absent */
+	int smaller_maxphyaddr; /* x86 cap 185, -1 unknown */
+	int one_reg_parange_bits; /* arm64 ONE_REG PARange, 0 unknown */
+	int cpuid_phys_bits; /* x86 supported CPUID 0x80000008, 0 unknown */
+	struct ipa_probe default_vm;
+	int nipa;
+	struct ipa_probe ipa[KIC_MAX_IPA_PROBES];
+	int nslots;
+	struct slot_probe slots[KIC_MAX_MEMSLOTS];
+	struct vcpu_run run;
+	bool incomplete; /* interrupted by signal or deadline */
+	char incomplete_reason[64];
+	long elapsed_ms;
+};
+
+enum kernel_behaviour {
+	KB_UNKNOWN,
+	KB_DEFAULT_FITS,
+	KB_DEFAULT_REJECTED,
+	KB_DEFAULT_CAPPED,
+	KB_DEFAULT_HANGS,
+	KB_NOT_APPLICABLE,
+};
+
+enum vmm_verdict { VV_WORKS, VV_LIMITED, VV_UNKNOWN, VV_FAILS, VV_HANGS };
+
+struct vmm_result {
+	char name[32];
+	char version[64];
+	char path[256];
+	bool what_if; /* from --vmm, not found installed */
+	enum vmm_verdict verdict;
+	char reason[256];
+	char fix[192];
+};
+
+struct assessment {
+	enum kernel_behaviour behaviour;
+	bool behaviour_measured; /* false: predicted (--kernel) or inferred */
+	char behaviour_basis[160];
+	int ipa_limit; /* the limit the assessment used (measured or --ipa-limit) */
+	bool ipa_limit_measured;
+	int host_pa_bits; /* best CPU PA figure, 0 unknown */
+	uint64_t max_guest_ram; /* largest RAM at 2 GiB base (QEMU virt / kvmtool / FC) */
+	int nvmms;
+	struct vmm_result vmms[KIC_MAX_VMMS];
+	enum kic_status status;
+	char summary[320];
+	char default_vmm[256]; /* meaning for VMMs relying on type 0 */
+	char sized_vmm[256];   /* meaning for VMMs asking for a size */
+	char fix[256];
+	bool default_probe_skipped;
+	bool log_warning_spent; /* our type-0 probe spent the pr_warn_once */
+	bool what_if;		/* any --ipa-limit, --kernel or --vmm given */
+	int nevidence; /* host facts' PA figures plus the probes' */
+	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
+	int nfindings; /* disagreements and anomalies, one sentence each */
+	char findings[8][200];
+};
+
+const char *kic_arch_name(enum kic_arch a);
+const char *kic_status_name(enum kic_status s);
+const char *kernel_behaviour_name(enum kernel_behaviour kb);
+const char *pa_source_name(enum pa_source s);
+const char *vmm_verdict_name(enum vmm_verdict v);
+const char *errno_name(int err); /* "EINVAL"; NULL for 0 */
+int bits_for_top(uint64_t top); /* bits to address [0, top) */
+
+#endif

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host facts: arch, kernel, CPUs, RAM and the kernel log, read below a
+ * sysroot. Nothing here touches /dev/kvm; a missing or garbage file becomes a
+ * note and an unknown figure, never a failure.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cpuid_arm.h"
+#include "facts.h"
+#include "parse.h"
+
+#define KLOG_MAX_BYTES (16u << 20) /* a full 16 MiB log buffer, no more */
+#define MAX_MEMORY_BLOCKS (1 << 20)
+
+void facts_note(struct host_facts *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->nnotes >= KIC_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->notes[f->nnotes++], sizeof(f->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+void facts_add_evidence(struct host_facts *f, enum pa_source src, int bits, const char *detail)
+{
+	struct pa_evidence *e;
+
+	if (bits <= 0 || f->nevidence >= KIC_MAX_EVIDENCE)
+		return;
+	e = &f->evidence[f->nevidence++];
+	e->source = src;
+	e->bits = bits;
+	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
+}
+
+static void note_read_error(struct host_facts *f, const char *path, int err)
+{
+	if (err == -ENOENT)
+		return; /* absence is normal on many kernels; callers decide */
+	if (err == -EFBIG)
+		facts_note(f, "%s: larger than expected, ignored", path);
+	else if (err == -EINVAL)
+		facts_note(f, "%s: not a regular text file, ignored", path);
+	else
+		facts_note(f, "%s: %s", path, strerror(-err));
+}
+
+static enum kic_arch arch_from_name(const char *m)
+{
+	if (!strcmp(m, "aarch64") || !strcmp(m, "arm64"))
+		return ARCH_ARM64;
+	if (!strcmp(m, "x86_64"))
+		return ARCH_X86_64;
+	return *m ? ARCH_OTHER : ARCH_UNKNOWN;
+}
+
+static void read_identity(const struct sysroot *sr, struct host_facts *f)
+{
+	struct utsname u;
+	int r;
+
+	if (sr->live && uname(&u) == 0) {
+		snprintf(f->arch_name, sizeof(f->arch_name), "%s", u.machine);
+		snprintf(f->kernel_release, sizeof(f->kernel_release), "%s", u.release);
+	} else {
+		/* /proc/sys/kernel/arch is what uname -m says (kernel/utsname_sysctl.c). */
+		r = sr_read_line(sr, "proc/sys/kernel/arch", f->arch_name, sizeof(f->arch_name));
+		if (r < 0) {
+			note_read_error(f, "proc/sys/kernel/arch", r);
+			f->arch_name[0] = '\0';
+		}
+		r = sr_read_line(sr, "proc/sys/kernel/osrelease", f->kernel_release,
+				 sizeof(f->kernel_release));
+		if (r < 0) {
+			note_read_error(f, "proc/sys/kernel/osrelease", r);
+			f->kernel_release[0] = '\0';
+		}
+	}
+	f->arch = arch_from_name(f->arch_name);
+	if (f->arch == ARCH_UNKNOWN)
+		facts_note(f, "architecture unknown: proc/sys/kernel/arch missing or unreadable");
+}
+
+static void read_cmdline(const struct sysroot *sr, struct host_facts *f)
+{
+	int r = sr_read_line(sr, "proc/cmdline", f->cmdline, sizeof(f->cmdline));
+
+	if (r < 0) {
+		note_read_error(f, "proc/cmdline", r);
+		f->cmdline[0] = '\0';
+	}
+	parse_kvm_arm_mode(f->cmdline, f->kvm_arm_mode, sizeof(f->kvm_arm_mode));
+}
+
+static void read_one_midr(const struct sysroot *sr, struct host_facts *f, int cpu)
+{
+	char path[96], buf[64];
+	struct cpu_info *c;
+	int r;
+
+	if (f->ncpus >= KIC_MAX_CPUS)
+		return;
+	c = &f->cpus[f->ncpus++];
+	c->index = cpu;
+	snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%d/regs/identification/midr_el1",
+		 cpu);
+	r = sr_read(sr, path, buf, sizeof(buf));
+	if (r >= 0)
+		r = midr_parse(buf, &c->midr);
+	if (r < 0) {
+		if (r != -ENOENT)
+			note_read_error(f, path, r);
+		return;
+	}
+	c->midr_valid = true;
+}
+
+static void read_cpus(const struct sysroot *sr, struct host_facts *f)
+{
+	static bool set[KIC_MAX_CPUS];
+	char buf[4096];
+	int r, min_pa = 0, unknown = 0;
+
+	memset(set, 0, sizeof(set));
+	r = sr_read_line(sr, "sys/devices/system/cpu/possible", buf, sizeof(buf));
+	if (r >= 0)
+		r = parse_cpulist(buf, set, KIC_MAX_CPUS);
+	if (r < 0) {
+		note_read_error(f, "sys/devices/system/cpu/possible", r == -ERANGE ? -EFBIG : r);
+		return;
+	}
+	for (int i = 0; i < KIC_MAX_CPUS; i++)
+		if (set[i] && f->arch == ARCH_ARM64)
+			read_one_midr(sr, f, i);
+		else if (set[i])
+			f->cpus[f->ncpus++] = (struct cpu_info){ .index = i };
+	for (int i = 0; i < f->ncpus; i++) {
+		struct midr m;
+		int pa;
+
+		if (!f->cpus[i].midr_valid)
+			continue;
+		midr_decode(f->cpus[i].midr, &m);
+		pa = arm_part_pa_bits(m.implementer, m.partnum);
+		if (pa <= 0) {
+			unknown++;
+			continue;
+		}
+		/* KVM takes the smallest PARange of all CPUs (FTR_LOWER_SAFE). */
+		if (!min_pa || pa < min_pa)
+			min_pa = pa;
+	}
+	if (min_pa && !unknown) {
+		f->core_pa_bits = min_pa;
+		facts_add_evidence(f, PA_SRC_CORE_TABLE, min_pa, "documented PARange of the CPU parts");
+	}
+}
+
+static int cmp_long_desc(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x < y) - (x > y);
+}
+
+/* Highest online memory block: sys/devices/system/memory/memoryN/state. */
+static void read_memory_blocks(const struct sysroot *sr, struct host_facts *f)
+{
+	char buf[64], path[96];
+	uint64_t block = 0;
+	long *ids = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d;
+	int r;
+
+	r = sr_read(sr, "sys/devices/system/memory/block_size_bytes", buf, sizeof(buf));
+	if (r >= 0)
+		r = parse_hex_u64(buf, &block);
+	if (r < 0 || block == 0 || (block & (block - 1))) {
+		if (r != -ENOENT)
+			note_read_error(f, "sys/devices/system/memory/block_size_bytes",
+					r < 0 ? r : -EINVAL);
+		return;
+	}
+	d = sr_opendir(sr, "sys/devices/system/memory");
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d)) != NULL;) {
+		long id;
+
+		if (strncmp(de->d_name, "memory", 6) ||
+		    parse_int_range(de->d_name + 6, 0, 1L << 40, &id))
+			continue;
+		if (n == cap) {
+			long *nids;
+
+			if (cap >= MAX_MEMORY_BLOCKS)
+				break;
+			cap = cap ? cap * 2 : 256;
+			nids = realloc(ids, cap * sizeof(*ids));
+			if (!nids)
+				break;
+			ids = nids;
+		}
+		ids[n++] = id;
+	}
+	closedir(d);
+	qsort(ids, n, sizeof(*ids), cmp_long_desc);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "sys/devices/system/memory/memory%ld/state", ids[i]);
+		if (sr_read_line(sr, path, buf, sizeof(buf)) >= 0 && !strcmp(buf, "online")) {
+			if ((uint64_t)ids[i] < (UINT64_MAX / block) - 1)
+				f->ram_top = ((uint64_t)ids[i] + 1) * block;
+			break;
+		}
+	}
+	free(ids);
+}
+
+struct iomem_ctx {
+	uint64_t top, ram_top;
+	bool all_zero;
+	int lines;
+};
+
+static int iomem_line(const char *line, void *p)
+{
+	struct iomem_ctx *c = p;
+	uint64_t start, end;
+	const char *name;
+	int depth;
+
+	if (parse_iomem_line(line, &start, &end, &depth, &name))
+		return 0;
+	c->lines++;
+	if (start || end)
+		c->all_zero = false;
+	if (end + 1 > c->top && end != UINT64_MAX)
+		c->top = end + 1;
+	if (depth == 0 && !strcmp(name, "System RAM") && end + 1 > c->ram_top)
+		c->ram_top = end + 1;
+	return 0;
+}
+
+static void read_iomem(const struct sysroot *sr, struct host_facts *f)
+{
+	struct iomem_ctx c = { .all_zero = true };
+	int r = sr_foreach_line(sr, "proc/iomem", SR_MAX_FILE, iomem_line, &c);
+
+	if (r < 0) {
+		note_read_error(f, "proc/iomem", r);
+		return;
+	}
+	/* Without CAP_SYS_ADMIN the kernel shows every address as 0. */
+	if (!c.lines || c.all_zero) {
+		if (c.lines)
+			facts_note(f, "proc/iomem: addresses hidden (needs root)");
+		return;
+	}
+	f->iomem_readable = true;
+	f->iomem_top = c.top;
+	if (!f->ram_top && c.ram_top)
+		f->ram_top = c.ram_top;
+}
+
+static int klog_line(const char *line, void *p)
+{
+	klog_parse_line(line, p);
+	return 0;
+}
+
+/* /dev/kmsg hands out one record per read(); O_NONBLOCK ends at the tail. */
+static int read_kmsg(struct klog_state *st)
+{
+	char rec[8192];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	long count = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+
+		if (n < 0 && (errno == EPIPE || errno == EINTR))
+			continue; /* record overwritten while reading: skip it */
+		if (n <= 0 || ++count > 200000)
+			break;
+		rec[n] = '\0';
+		rec[strcspn(rec, "\n")] = '\0';
+		klog_parse_line(rec, st);
+	}
+	close(fd);
+	return 0;
+}
+
+static void read_klog(const struct sysroot *sr, struct host_facts *f)
+{
+	static const char *const files[] = { "var/log/dmesg", "sos_commands/kernel/dmesg",
+					     "var/log/kern.log" };
+	struct klog_state st = { 0 };
+	int r = -ENOENT;
+
+	if (sr->live) {
+		r = read_kmsg(&st);
+		if (r < 0)
+			facts_note(f, "kernel log: /dev/kmsg: %s%s", strerror(-r),
+				   r == -EPERM || r == -EACCES ? " (kernel.dmesg_restrict)" : "");
+	}
+	for (size_t i = 0; r < 0 && i < sizeof(files) / sizeof(files[0]); i++) {
+		r = sr_foreach_line(sr, files[i], KLOG_MAX_BYTES, klog_line, &st);
+		if (r == -EFBIG)
+			r = 0; /* what was read still counts */
+		else if (r < 0 && r != -ENOENT)
+			note_read_error(f, files[i], r);
+	}
+	if (r < 0)
+		return;
+	f->log_readable = true;
+	f->log_ipa_limit = st.ipa_limit;
+	f->log_format = st.fmt;
+	f->log_reduced_suffix = st.reduced_suffix;
+	f->log_unfixed_warn = st.unfixed_warn;
+	f->log_default_warned = st.default_warned;
+	snprintf(f->log_default_comm, sizeof(f->log_default_comm), "%s", st.comm);
+	f->log_protected = st.protected_mode;
+	if (st.ipa_limit)
+		facts_add_evidence(f, PA_SRC_KERNEL_LOG, st.ipa_limit, log_format_name(st.fmt));
+}
+
+static int cpuinfo_line(const char *line, void *p)
+{
+	struct host_facts *f = p;
+	int phys, virt;
+
+	if (parse_address_sizes(line, &phys, &virt) == 0) {
+		f->x86_phys_bits = phys;
+		return 1; /* the boot CPU's line is enough */
+	}
+	return 0;
+}
+
+static void read_cpuinfo_x86(const struct sysroot *sr, struct host_facts *f)
+{
+	int r = sr_foreach_line(sr, "proc/cpuinfo", 4u << 20, cpuinfo_line, f);
+
+	if (r < 0)
+		note_read_error(f, "proc/cpuinfo", r);
+	/* Reduced by AMD SME / Intel TME key bits (arch/x86/kernel/cpu/{amd,intel}.c). */
+	facts_add_evidence(f, PA_SRC_CPUINFO, f->x86_phys_bits, "address sizes (after SME/TME)");
+}
+
+void facts_read(const struct sysroot *sr, struct host_facts *f)
+{
+	f->live = sr->live;
+	f->is_root = geteuid() == 0;
+	read_identity(sr, f);
+	read_cmdline(sr, f);
+	read_cpus(sr, f);
+	read_memory_blocks(sr, f);
+	read_iomem(sr, f);
+	read_klog(sr, f);
+	if (f->arch == ARCH_X86_64)
+		read_cpuinfo_x86(sr, f);
+	if (f->ram_top)
+		facts_add_evidence(f, PA_SRC_RAM_TOP, bits_for_top(f->ram_top),
+				   "bits needed by the highest RAM address");
+	if (f->iomem_top)
+		facts_add_evidence(f, PA_SRC_IOMEM_TOP, bits_for_top(f->iomem_top),
+				   "bits needed by the highest /proc/iomem entry");
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Parsers of outside text: pure functions over NUL-terminated strings, no I/O,
+ * so they can be unit-tested and fuzzed on their own.
+ */
+#ifndef KIC_PARSE_H
+#define KIC_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "0-3,5,7-8" -> marks set[i]; returns the number of CPUs or -EINVAL/-ERANGE. */
+int parse_cpulist(const char *s, bool *set, int nmax);
+
+/* Hex with or without 0x, surrounded by optional whitespace. */
+int parse_hex_u64(const char *s, uint64_t *v);
+
+/* Decimal integer in [min, max]. */
+int parse_int_range(const char *s, long min, long max, long *v);
+
+/* "  00001000-0009fbff : System RAM"; depth = leading spaces / 2. */
+int parse_iomem_line(const char *line, uint64_t *start, uint64_t *end, int *depth,
+		     const char **name);
+
+/* What the kernel log says about KVM's IPA set-up; formats per kernel era. */
+enum log_format {
+	LOG_FMT_NONE,
+	LOG_FMT_NEW,	  /* 5.12+, 5.11.7+, 5.10.24+, 5.4.106+: "IPA Size Limit: %d bits%s" */
+	LOG_FMT_510_WARN, /* 5.10.0-23, 5.11.0-6: WARN "KVM IPA Size Limit (%d bits) is smaller..." */
+	LOG_FMT_OLD_420,  /* 4.20-5.9: "IPA Size Limit: %dbits" */
+	LOG_FMT_PRE_420,  /* 4.7-4.19: "PARange is %d bits, unsupported configuration!" */
+};
+
+struct klog_state {
+	int ipa_limit;
+	enum log_format fmt;
+	bool reduced_suffix; /* " (Reduced IPA size, ...)": only fixed kernels print it */
+	bool unfixed_warn;   /* a WARN only unfixed kernels print */
+	bool default_warned; /* "<comm> using unsupported default IPA limit" */
+	char comm[32];
+	bool protected_mode; /* "Protected nVHE mode initialized successfully" */
+	bool hyp_unavailable; /* "HYP mode not available" */
+	long lines;
+};
+
+/* Strips a /dev/kmsg "pri,seq,ts,flags;" or dmesg "[ 1.2] " prefix. */
+const char *klog_strip_prefix(const char *line);
+void klog_parse_line(const char *line, struct klog_state *st);
+const char *log_format_name(enum log_format f);
+
+/* x86 /proc/cpuinfo "address sizes\t: 46 bits physical, 48 bits virtual". */
+int parse_address_sizes(const char *line, int *phys, int *virt);
+
+/* "kvm-arm.mode=protected" from a kernel command line; "" when absent. */
+void parse_kvm_arm_mode(const char *cmdline, char *out, size_t len);
+
+struct kver {
+	int major, minor, patch;
+	bool has_patch; /* a third number was given */
+	bool distro;	/* "-<n>-<flavour>" suffix: the stable level may be hidden */
+};
+
+/* "5.10.0-32-arm64", "6.1", "v5.4.106" */
+int parse_kernel_version(const char *s, struct kver *v);
+int kver_cmp(const struct kver *a, int major, int minor, int patch);
+
+/* "NAME[=VERSION]" of --vmm into name and version ("" if none). */
+int parse_vmm_arg(const char *s, char *name, size_t nlen, char *ver, size_t vlen);
+
+/* Seconds with optional decimals, "1", "0.5", in [0.1, 600] -> milliseconds. */
+int parse_seconds(const char *s, long *ms);
+
+#endif

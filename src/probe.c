@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * KVM probes: measure, on this kernel, what VMMs will meet. Every VM is
+ * throwaway; every fd and mapping is released before kvm_probe() returns.
+ * Facts the ioctls depend on: ../shared/research/kernel.md §2-§3, §7.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+#ifndef KVM_CAP_ARM_VM_IPA_SIZE
+#define KVM_CAP_ARM_VM_IPA_SIZE 165
+#endif
+
+volatile sig_atomic_t probe_stop;
+
+long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static bool out_of_time(const struct probe_opts *o, struct kvm_obs *obs)
+{
+	if (obs->incomplete)
+		return true;
+	if (probe_stop) {
+		obs->incomplete = true;
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+			 "interrupted by signal");
+	} else if (o->deadline_ms && now_ms() >= o->deadline_ms) {
+		obs->incomplete = true;
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+			 "time budget (--timeout) spent");
+	}
+	return obs->incomplete;
+}
+
+static int kvm_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR && !probe_stop);
+	return r < 0 ? -errno : r;
+}
+
+void *probe_map_anon(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int probe_set_slot(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size, void *hva)
+{
+	struct kvm_userspace_memory_region mr = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	return kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, (unsigned long)&mr);
+}
+
+void probe_clear_slot(int vm_fd, uint32_t slot)
+{
+	struct kvm_userspace_memory_region mr = { .slot = slot };
+
+	kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, (unsigned long)&mr);
+}
+
+static int create_vm(int kvm_fd, unsigned long type, struct ipa_probe *p)
+{
+	int fd = kvm_ioctl(kvm_fd, KVM_CREATE_VM, type);
+
+	p->bits = (int)type;
+	if (fd < 0) {
+		p->result = PR_REJECTED;
+		p->err = -fd;
+		return fd;
+	}
+	p->result = PR_CREATED;
+	return fd;
+}
+
+/*
+ * Where real VMMs put things (sources in ../shared/research/vmms.md):
+ * QEMU virt RAM at 1 GiB and its high regions at 256/512 GiB; kvmtool,
+ * Firecracker, Cloud Hypervisor and crosvm RAM at 2 GiB.
+ */
+static const struct {
+	uint64_t gpa;
+	int top_bits; /* slot ends at 2^top_bits instead */
+	const char *why;
+} slot_sites[] = {
+	{ 1ULL << 30, 0, "RAM base of QEMU virt (1 GiB)" },
+	{ 2ULL << 30, 0, "RAM base of kvmtool, Firecracker, Cloud Hypervisor, crosvm (2 GiB)" },
+	{ 0, 36, "top of a 36-bit space (Apple M1)" },
+	{ 0, 40, "top of the 40-bit default space" },
+	{ 0, 44, "top of a 44-bit space" },
+	{ 0, 48, "top of a 48-bit space" },
+	{ 256ULL << 30, 0, "QEMU virt high redistributors and ECAM (256 GiB)" },
+	{ 512ULL << 30, 0, "QEMU virt high PCIe MMIO window (512 GiB)" },
+};
+
+static void try_slot(int vm_fd, int vm_bits, uint64_t gpa, void *hva, const char *why,
+		     struct kvm_obs *obs)
+{
+	struct slot_probe *s;
+	int r;
+
+	if (obs->nslots >= KIC_MAX_MEMSLOTS)
+		return;
+	for (int i = 0; i < obs->nslots; i++)
+		if (obs->slots[i].vm_bits == vm_bits && obs->slots[i].gpa == gpa)
+			return;
+	s = &obs->slots[obs->nslots++];
+	s->vm_bits = vm_bits;
+	s->gpa = gpa;
+	s->size = PROBE_SLOT_SIZE;
+	s->why = why;
+	r = probe_set_slot(vm_fd, 0, gpa, PROBE_SLOT_SIZE, hva);
+	if (r < 0) {
+		s->result = SLOT_REJECTED;
+		s->err = -r;
+		return;
+	}
+	s->result = SLOT_ACCEPTED;
+	probe_clear_slot(vm_fd, 0);
+}
+
+/* limit_bits: the VM's nominal size (40 for type 0 on arm64, MAXPHYADDR on x86). */
+static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *obs)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *hva = probe_map_anon(PROBE_SLOT_SIZE);
+
+	if (!hva)
+		return;
+	for (size_t i = 0; i < sizeof(slot_sites) / sizeof(slot_sites[0]); i++) {
+		uint64_t gpa = slot_sites[i].gpa;
+
+		if (slot_sites[i].top_bits)
+			gpa = (1ULL << slot_sites[i].top_bits) - PROBE_SLOT_SIZE;
+		try_slot(vm_fd, vm_bits, gpa, hva, slot_sites[i].why, obs);
+	}
+	if (limit_bits > 16 && limit_bits < 63) {
+		uint64_t top = 1ULL << limit_bits;
+
+		try_slot(vm_fd, vm_bits, top - PROBE_SLOT_SIZE, hva, "ends exactly at the VM's limit",
+			 obs);
+		/* One host page past: the kernel's ">" check must reject exactly this. */
+		try_slot(vm_fd, vm_bits, top - PROBE_SLOT_SIZE + (uint64_t)page, hva,
+			 "ends one page past the VM's limit", obs);
+	}
+	munmap(hva, PROBE_SLOT_SIZE);
+}
+
+static void probe_common_caps(const struct host_facts *f, int kvm_fd, struct kvm_obs *obs)
+{
+	obs->api_version = kvm_ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+	obs->nr_memslots = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
+	obs->max_vcpus = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	/* 0 = cap absent: pre-4.20 arm64, or an arch without IPA types. */
+	obs->ipa_limit = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+	if (obs->ipa_limit < 0)
+		obs->ipa_limit = 0;
+	if (f->arch == ARCH_ARM64)
+		arm64_probe_caps(kvm_fd, obs);
+	else if (f->arch == ARCH_X86_64)
+		x86_probe_caps(kvm_fd, obs);
+}
+
+/* arm64: type 0, then every explicit size 32..limit+1; keeps the largest VM. */
+static void probe_ipa_types(int kvm_fd, const struct probe_opts *o, struct kvm_obs *obs,
+			    struct vm_handle *dflt, struct vm_handle *largest)
+{
+	if (o->default_probe) {
+		dflt->fd = create_vm(kvm_fd, 0, &obs->default_vm);
+		dflt->bits = 0;
+	} else {
+		obs->default_vm.result = PR_SKIPPED;
+	}
+	if (obs->ipa_limit <= 0)
+		return; /* no KVM_CAP_ARM_VM_IPA_SIZE: only type 0 exists (pre-4.20) */
+	for (int bits = 32; bits <= obs->ipa_limit + 1 && obs->nipa < KIC_MAX_IPA_PROBES; bits++) {
+		struct ipa_probe *p = &obs->ipa[obs->nipa++];
+		int fd;
+
+		if (out_of_time(o, obs)) {
+			p->bits = bits;
+			p->result = PR_SKIPPED;
+			continue;
+		}
+		fd = create_vm(kvm_fd, (unsigned long)bits, p);
+		if (fd < 0)
+			continue;
+		if (largest->fd >= 0)
+			close(largest->fd);
+		largest->fd = fd;
+		largest->bits = bits;
+	}
+}
+
+static int open_kvm(const struct host_facts *f, struct kvm_obs *obs)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	obs->open_errno = errno;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason), "cannot open /dev/kvm: %s%s",
+		 strerror(errno),
+		 (errno == EACCES || errno == EPERM) && !f->is_root ? " (not root)" : "");
+	return -1;
+}
+
+static void probe_arm64(int kvm_fd, const struct probe_opts *o, struct kvm_obs *obs)
+{
+	struct vm_handle dflt = { -1, 0 }, largest = { -1, 0 };
+	const struct vm_handle *runvm;
+
+	probe_ipa_types(kvm_fd, o, obs, &dflt, &largest);
+	if (dflt.fd >= 0 && !out_of_time(o, obs))
+		probe_slots(dflt.fd, 0, KIC_DEFAULT_IPA, obs);
+	if (largest.fd >= 0 && !out_of_time(o, obs))
+		probe_slots(largest.fd, largest.bits, largest.bits, obs);
+	/*
+	 * Run in the type-0 VM when the kernel gave us one: that is where
+	 * unfixed kernels hang. Otherwise in the largest VM.
+	 */
+	runvm = dflt.fd >= 0 ? &dflt : &largest;
+	if (!o->run)
+		obs->run.result = RUN_SKIPPED;
+	else if (runvm->fd >= 0 && !out_of_time(o, obs))
+		arm64_probe_run(kvm_fd, runvm, o, obs);
+	if (dflt.fd >= 0)
+		close(dflt.fd);
+	if (largest.fd >= 0)
+		close(largest.fd);
+}
+
+static void probe_x86(int kvm_fd, const struct probe_opts *o, struct kvm_obs *obs)
+{
+	struct vm_handle vm = { -1, 0 };
+	int limit = obs->cpuid_phys_bits;
+
+	/* x86 VM types carry no address size; type 0 is always the one to test. */
+	vm.fd = create_vm(kvm_fd, 0, &obs->default_vm);
+	if (vm.fd < 0)
+		return;
+	if (!out_of_time(o, obs))
+		probe_slots(vm.fd, 0, limit, obs);
+	if (!o->run)
+		obs->run.result = RUN_SKIPPED;
+	else if (!out_of_time(o, obs))
+		x86_probe_run(kvm_fd, &vm, o, obs);
+	close(vm.fd);
+}
+
+void kvm_probe(const struct host_facts *f, const struct probe_opts *o, struct kvm_obs *obs)
+{
+	long start = now_ms();
+	int kvm_fd;
+
+	obs->ipa_limit = -1;
+	kvm_fd = open_kvm(f, obs);
+	if (kvm_fd < 0)
+		return;
+	obs->probed = true;
+	probe_common_caps(f, kvm_fd, obs);
+	if (obs->api_version != KVM_API_VERSION) {
+		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
+			 "KVM API version %d, expected %d", obs->api_version, KVM_API_VERSION);
+	} else if (f->arch == ARCH_ARM64) {
+		probe_arm64(kvm_fd, o, obs);
+	} else if (f->arch == ARCH_X86_64) {
+		probe_x86(kvm_fd, o, obs);
+	}
+	close(kvm_fd);
+	obs->elapsed_ms = now_ms() - start;
+}
+
+/* The watchdog never runs past the global deadline. */
+long probe_watchdog_ms(const struct probe_opts *o)
+{
+	long ms = o->watchdog_ms;
+
+	if (o->deadline_ms) {
+		long left = o->deadline_ms - now_ms();
+
+		if (left < ms)
+			ms = left > 1 ? left : 1;
+	}
+	return ms;
+}
+
+/* ---- the watchdog ---- */
+
+static struct kvm_run *volatile watched_run;
+static volatile sig_atomic_t watchdog_fired;
+
+static void on_watchdog(int sig)
+{
+	(void)sig;
+	watchdog_fired = 1;
+	/* Covers the race where the signal lands just before KVM_RUN enters. */
+	if (watched_run)
+		watched_run->immediate_exit = 1;
+}
+
+static int arm_timer(timer_t *t, long ms)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
+	struct itimerspec its = { .it_value = { ms / 1000, (ms % 1000) * 1000000L } };
+
+	if (timer_create(CLOCK_MONOTONIC, &sev, t) < 0)
+		return -errno;
+	if (timer_settime(*t, 0, &its, NULL) < 0) {
+		int err = -errno;
+
+		timer_delete(*t);
+		return err;
+	}
+	return 0;
+}
+
+int probe_run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, struct vcpu_run *r)
+{
+	struct sigaction sa = { .sa_handler = on_watchdog }, old;
+	struct kvm_run *run = run_map;
+	long start = now_ms();
+	timer_t timer;
+	int ret;
+
+	sigemptyset(&sa.sa_mask); /* no SA_RESTART: KVM_RUN must come back with EINTR */
+	sigaction(SIGALRM, &sa, &old);
+	watchdog_fired = 0;
+	watched_run = run;
+	ret = arm_timer(&timer, watchdog_ms > 0 ? watchdog_ms : 1);
+	if (ret < 0)
+		goto out;
+	for (;;) {
+		ret = ioctl(vcpu_fd, KVM_RUN, 0) < 0 ? -errno : 0;
+		if (ret == -EINTR && !watchdog_fired && !probe_stop) {
+			run->immediate_exit = 0;
+			continue;
+		}
+		break;
+	}
+	timer_delete(timer);
+out:
+	watched_run = NULL;
+	sigaction(SIGALRM, &old, NULL);
+	r->elapsed_ms = now_ms() - start;
+	if (ret == -EINTR && watchdog_fired) {
+		r->result = RUN_HANG;
+		snprintf(r->detail, sizeof(r->detail), "no exit within %ld ms", watchdog_ms);
+	} else if (ret == -EINTR) {
+		r->result = RUN_ERROR;
+		snprintf(r->detail, sizeof(r->detail), "interrupted by signal");
+	} else if (ret < 0) {
+		r->result = RUN_ERROR;
+		r->err = -ret;
+		snprintf(r->detail, sizeof(r->detail), "KVM_RUN: %s", strerror(-ret));
+	} else {
+		r->exit_reason = run->exit_reason;
+		if (run->exit_reason == KVM_EXIT_MMIO)
+			r->mmio_addr = run->mmio.phys_addr;
+		r->result = RUN_EXITED;
+	}
+	return ret;
+}

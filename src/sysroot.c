@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Bounded, tree-confined reads of host files. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sysroot.h"
+
+int sr_open(struct sysroot *sr, const char *path)
+{
+	struct stat st;
+
+	memset(sr, 0, sizeof(*sr));
+	sr->dirfd = -1;
+	if (!path || !*path)
+		return -EINVAL;
+	if (strlen(path) >= sizeof(sr->path))
+		return -ENAMETOOLONG;
+	snprintf(sr->path, sizeof(sr->path), "%s", path);
+	sr->dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sr->dirfd < 0)
+		return -errno;
+	/* "/" spelt any way (//, /./) is the live host. */
+	if (fstat(sr->dirfd, &st) == 0) {
+		struct stat root;
+
+		sr->live = stat("/", &root) == 0 && root.st_dev == st.st_dev &&
+			   root.st_ino == st.st_ino;
+	}
+	return 0;
+}
+
+void sr_close(struct sysroot *sr)
+{
+	if (sr->dirfd >= 0)
+		close(sr->dirfd);
+	sr->dirfd = -1;
+}
+
+/*
+ * RESOLVE_IN_ROOT keeps absolute symlinks inside a copied tree (5.6+);
+ * older kernels fall back to a plain openat, which is what a live root needs
+ * anyway.
+ */
+static int open_below(const struct sysroot *sr, const char *rel, int flags)
+{
+	struct open_how how = { .flags = (unsigned long long)flags,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	if (!sr->live) {
+		fd = (int)syscall(SYS_openat2, sr->dirfd, rel, &how, sizeof(how));
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+			return fd < 0 ? -errno : fd;
+	}
+	fd = openat(sr->dirfd, rel, flags);
+	return fd < 0 ? -errno : fd;
+}
+
+int sr_openat(const struct sysroot *sr, const char *rel)
+{
+	struct stat st;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO planted in a copied tree must not block the open. */
+	fd = open_below(sr, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+DIR *sr_opendir(const struct sysroot *sr, const char *rel)
+{
+	int fd = open_below(sr, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	DIR *d;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
+static ssize_t read_full(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int sr_read(const struct sysroot *sr, const char *rel, char *buf, size_t len)
+{
+	ssize_t n;
+	char extra;
+	int fd;
+
+	if (len < 2)
+		return -EINVAL;
+	buf[0] = '\0';
+	fd = sr_openat(sr, rel);
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, buf, len - 1);
+	if (n >= 0 && (size_t)n == len - 1 && read_full(fd, &extra, 1) == 1)
+		n = -EFBIG;
+	close(fd);
+	if (n < 0) {
+		buf[0] = '\0';
+		return (int)n;
+	}
+	buf[n] = '\0';
+	/* Embedded NULs mean binary garbage, not a sysfs value. */
+	if (strlen(buf) != (size_t)n) {
+		buf[0] = '\0';
+		return -EINVAL;
+	}
+	return (int)n;
+}
+
+int sr_read_line(const struct sysroot *sr, const char *rel, char *buf, size_t len)
+{
+	int n = sr_read(sr, rel, buf, len);
+
+	if (n < 0)
+		return n;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t' ||
+			 buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return n;
+}
+
+int fd_foreach_line(int fd, size_t max_bytes, line_cb cb, void *ctx)
+{
+	char chunk[4096], line[1024];
+	size_t total = 0, ll = 0;
+	bool skipping = false;
+	int r;
+
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			char c = chunk[i];
+
+			if (c == '\n') {
+				if (!skipping) {
+					line[ll] = '\0';
+					r = cb(line, ctx);
+					if (r)
+						return r;
+				}
+				ll = 0;
+				skipping = false;
+				continue;
+			}
+			if (skipping)
+				continue;
+			if (ll == sizeof(line) - 1) {
+				/* Over-long line: hand over its head once, drop the rest. */
+				line[ll] = '\0';
+				r = cb(line, ctx);
+				if (r)
+					return r;
+				skipping = true;
+				continue;
+			}
+			line[ll++] = c ? c : ' ';
+		}
+		total += (size_t)n;
+		if (total >= max_bytes)
+			return -EFBIG;
+	}
+	if (ll && !skipping) {
+		line[ll] = '\0';
+		return cb(line, ctx);
+	}
+	return 0;
+}
+
+int sr_foreach_line(const struct sysroot *sr, const char *rel, size_t max_bytes, line_cb cb,
+		    void *ctx)
+{
+	int fd = sr_openat(sr, rel);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = fd_foreach_line(fd, max_bytes, cb, ctx);
+	close(fd);
+	return r;
+}
