@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Parsers of outside text: good input, every historic format, and garbage. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "tap.h"
+
+static void test_cpulist(void)
+{
+	bool set[64] = { 0 };
+
+	is_int(parse_cpulist("0-3,5,7-8\n", set, 64), 7, "cpulist ranges and singles");
+	ok(set[0] && set[3] && !set[4] && set[5] && set[8], "cpulist marks the right CPUs");
+	memset(set, 0, sizeof(set));
+	is_int(parse_cpulist("0", set, 64), 1, "single CPU");
+	is_int(parse_cpulist("", set, 64), -EINVAL, "empty cpulist");
+	is_int(parse_cpulist("3-1", set, 64), -EINVAL, "reversed range");
+	is_int(parse_cpulist("0-99999", set, 64), -ERANGE, "range past the table");
+	is_int(parse_cpulist("0-3x", set, 64), -EINVAL, "trailing garbage");
+	is_int(parse_cpulist("99999999999999999999", set, 64), -EINVAL, "overflowing number");
+}
+
+static void test_hex_and_int(void)
+{
+	uint64_t v = 0;
+	long l = 0;
+
+	is_int(parse_hex_u64("8000000\n", &v), 0, "block_size_bytes without 0x");
+	is_int(v, 0x8000000, "block size value");
+	is_int(parse_hex_u64("0x00000000410fd083", &v), 0, "MIDR-style hex");
+	is_int(v, 0x410fd083, "MIDR value");
+	is_int(parse_hex_u64("0x", &v), -EINVAL, "bare 0x");
+	is_int(parse_hex_u64("12345678901234567", &v), -ERANGE, "hex past 64 bits");
+	is_int(parse_hex_u64("zz", &v), -EINVAL, "not hex");
+	is_int(parse_int_range("44", 32, 52, &l), 0, "int in range");
+	is_int(parse_int_range("53", 32, 52, &l), -ERANGE, "int above range");
+	is_int(parse_int_range("-1", 32, 52, &l), -EINVAL, "negative int");
+	is_int(parse_int_range("4 4", 32, 52, &l), -EINVAL, "int with inner space");
+}
+
+static void test_iomem(void)
+{
+	uint64_t s, e;
+	const char *name;
+	int depth;
+
+	is_int(parse_iomem_line("00001000-0009fbff : System RAM", &s, &e, &depth, &name), 0,
+	       "iomem top-level line");
+	ok(s == 0x1000 && e == 0x9fbff && depth == 0, "iomem range and depth");
+	is_str(name, "System RAM", "iomem name");
+	is_int(parse_iomem_line("    08000000-0800ffff : GICD", &s, &e, &depth, &name), 0,
+	       "nested iomem line");
+	is_int(depth, 2, "nested depth");
+	is_int(parse_iomem_line("ffff-0000 : x", &s, &e, &depth, &name), -EINVAL, "end below start");
+	is_int(parse_iomem_line("garbage", &s, &e, &depth, &name), -EINVAL, "iomem garbage");
+}
+
+static void test_klog(void)
+{
+	struct klog_state st;
+
+	/* 5.12+ and fixed stable: arch/arm64/kvm/reset.c kvm_set_ipa_limit() */
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("[    0.512345] kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, "
+			"limited VM/VMM compatibility)", &st);
+	is_int(st.ipa_limit, 36, "new format limit");
+	is_int(st.fmt, LOG_FMT_NEW, "new format");
+	ok(st.reduced_suffix, "reduced suffix seen");
+	klog_parse_line("6,1234,99999,-;qemu-system-aar using unsupported default IPA limit, "
+			"upgrade your VMM", &st);
+	ok(st.default_warned, "upgrade-your-VMM warning seen");
+	is_str(st.comm, "qemu-system-aar", "warning names the process");
+
+	/* 5.10.0-5.10.23: WARN plus the plain line */
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("[    1.0] KVM IPA Size Limit (36 bits) is smaller than default size", &st);
+	klog_parse_line("[    1.0] kvm [1]: IPA Size Limit: 36 bits", &st);
+	is_int(st.fmt, LOG_FMT_510_WARN, "5.10 unfixed format kept after the plain line");
+	ok(st.unfixed_warn && !st.reduced_suffix, "5.10 WARN marks an unfixed kernel");
+	is_int(st.ipa_limit, 36, "5.10 limit");
+
+	/* 4.20-5.9: "%dbits" */
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("<6>[    2.0] kvm [1]: IPA Size Limit: 40bits", &st);
+	is_int(st.fmt, LOG_FMT_OLD_420, "4.20-5.9 format");
+	is_int(st.ipa_limit, 40, "4.20 limit");
+
+	/* 4.7-4.19 */
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("PARange is 36 bits, unsupported configuration!", &st);
+	is_int(st.fmt, LOG_FMT_PRE_420, "pre-4.20 WARN_ONCE");
+	is_int(st.ipa_limit, 36, "pre-4.20 PARange");
+
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("[    0.9] kvm [1]: Protected nVHE mode initialized successfully", &st);
+	ok(st.protected_mode, "pKVM line");
+	klog_parse_line("IPA Size Limit: 99999999999 bits", &st);
+	is_int(st.ipa_limit, 0, "absurd limit ignored");
+	klog_parse_line("", &st);
+	klog_parse_line("[", &st);
+	klog_parse_line("6,;", &st);
+	ok(1, "empty and truncated lines survive");
+}
+
+static void test_misc(void)
+{
+	char mode[32], name[32], ver[64];
+	struct kver v;
+	int p, vb;
+	long ms;
+
+	is_int(parse_address_sizes("address sizes\t: 46 bits physical, 48 bits virtual", &p, &vb),
+	       0, "x86 address sizes");
+	ok(p == 46 && vb == 48, "address size values");
+	is_int(parse_address_sizes("address sizes\t: x bits physical", &p, &vb), -EINVAL,
+	       "bad address sizes");
+	parse_kvm_arm_mode("BOOT_IMAGE=/vmlinuz kvm-arm.mode=protected quiet", mode, sizeof(mode));
+	is_str(mode, "protected", "kvm-arm.mode read");
+	parse_kvm_arm_mode("xkvm-arm.mode=nvhe", mode, sizeof(mode));
+	is_str(mode, "", "kvm-arm.mode needs a word boundary");
+
+	is_int(parse_kernel_version("5.10.0-32-arm64", &v), 0, "Debian release");
+	ok(v.major == 5 && v.minor == 10 && v.patch == 0 && v.distro, "Debian release is distro");
+	is_int(parse_kernel_version("v5.4.106", &v), 0, "v-prefixed release");
+	ok(v.patch == 106 && !v.distro, "upstream stable");
+	is_int(parse_kernel_version("6.1", &v), 0, "two-part release");
+	ok(!v.has_patch, "no patch level");
+	is_int(parse_kernel_version("banana", &v), -EINVAL, "not a version");
+	is_int(parse_kernel_version("6.1.0 extra", &v), -EINVAL, "space inside");
+
+	is_int(parse_vmm_arg("qemu=7.2.6", name, sizeof(name), ver, sizeof(ver)), 0, "--vmm n=v");
+	ok(!strcmp(name, "qemu") && !strcmp(ver, "7.2.6"), "--vmm parts");
+	is_int(parse_vmm_arg("firecracker", name, sizeof(name), ver, sizeof(ver)), 0, "--vmm n");
+	is_str(ver, "", "no version");
+	is_int(parse_vmm_arg("=1", name, sizeof(name), ver, sizeof(ver)), -EINVAL, "empty name");
+	is_int(parse_vmm_arg("qemu=", name, sizeof(name), ver, sizeof(ver)), -EINVAL, "empty ver");
+	is_int(parse_vmm_arg("q;rm", name, sizeof(name), ver, sizeof(ver)), -EINVAL, "bad chars");
+
+	is_int(parse_seconds("1", &ms), 0, "1 s");
+	is_int(ms, 1000, "1 s in ms");
+	is_int(parse_seconds("0.25", &ms), 0, "decimal seconds");
+	is_int(ms, 250, "0.25 s");
+	is_int(parse_seconds("0.01", &ms), -ERANGE, "below 0.1 s");
+	is_int(parse_seconds("601", &ms), -ERANGE, "above 600 s");
+	is_int(parse_seconds("1e3", &ms), -EINVAL, "exponent refused");
+}
+
+int main(void)
+{
+	test_cpulist();
+	test_hex_and_int();
+	test_iomem();
+	test_klog();
+	test_misc();
+	return done_testing();
+}
