@@ -483,8 +483,13 @@ static enum kic_status run_status(const struct kvm_obs *obs, struct assessment *
 {
 	const struct vcpu_run *r = &obs->run;
 
-	if (r->result == RUN_HANG && r->vm_bits != 0) {
-		finding(a, "a vCPU in a %d-bit VM never came back from KVM_RUN", r->vm_bits);
+	if (r->result == RUN_HANG) {
+		if (r->vm_bits)
+			finding(a, "a vCPU in a %d-bit VM never came back from KVM_RUN (%s)",
+				r->vm_bits, r->detail);
+		else
+			finding(a, "a vCPU in the type-0 VM never came back from KVM_RUN (%s)",
+				r->detail);
 		return ST_CRITICAL;
 	}
 	if (r->result == RUN_ERROR) {

@@ -61,9 +61,9 @@ struct kvm_module {
 
 struct host_facts {
 	enum kic_arch arch;
-	char arch_name[32];
+	char arch_name[65]; /* utsname.machine */
 	char kernel_release[128];
-	char cmdline[512];
+	char cmdline[4097]; /* COMMAND_LINE_SIZE is 2048 or 4096 */
 	char kvm_arm_mode[32]; /* kvm-arm.mode= value, "" when absent */
 	int ncpus;
 	struct cpu_info cpus[KIC_MAX_CPUS];

@@ -169,6 +169,13 @@ static bool want_json(enum print_mode m)
 	return W.json && m != PRINT_FP;
 }
 
+/*
+ * The print_*() fmt arguments are string literals at every call site in this
+ * file; like iproute2's json_print.c they pass through to fprintf().
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
 void print_string(enum print_mode m, const char *key, const char *fmt, const char *v)
 {
 	if (want_json(m)) {
@@ -235,6 +242,8 @@ void print_null(enum print_mode m, const char *key, const char *fmt)
 		fputs(fmt, W.f);
 	}
 }
+
+#pragma GCC diagnostic pop
 
 /* ---- text helpers ---- */
 
@@ -438,6 +447,8 @@ static void report_device(const struct host_facts *f)
 	print_string(PRINT_JSON, "mode", NULL, f->dev_present ? mode : NULL);
 	print_string(PRINT_JSON, "group", NULL, f->dev_present ? f->dev_group : NULL);
 	close_json_object();
+	if (W.json)
+		return;
 	label("/dev/kvm");
 	if (!f->dev_present) {
 		mark(MARK_FAIL);
@@ -619,8 +630,8 @@ static void report_slots(const struct report_opts *o, const struct kvm_obs *obs)
 		else
 			rej++;
 		if (o->verbose && !W.json)
-			fprintf(W.f, "    VM %2d bits, 0x%012llx+0x%llx: %-8s %-6s %s\n",
-				s->vm_bits ? s->vm_bits : 40, (unsigned long long)s->gpa,
+			fprintf(W.f, "    VM %2d bits%s 0x%012llx+0x%llx: %-8s %-6s %s\n",
+				s->vm_bits, s->vm_bits ? "" : " (type 0)", (unsigned long long)s->gpa,
 				(unsigned long long)s->size,
 				s->result == SLOT_ACCEPTED ? "accepted" : "rejected",
 				s->err ? errno_name(s->err) : "", s->why);
@@ -762,7 +773,7 @@ static void report_assessment(const struct kvm_obs *obs, const struct assessment
 		label("Largest guest RAM (2 GiB base)");
 		print_u64(PRINT_ANY, "max_guest_ram", "%llu bytes", a->max_guest_ram);
 		if (!W.json)
-			fprintf(W.f, " (%llu GiB)\n", a->max_guest_ram >> 30);
+			fprintf(W.f, " (%llu GiB)\n", (unsigned long long)(a->max_guest_ram >> 30));
 	} else {
 		print_null(PRINT_JSON, "max_guest_ram", NULL);
 	}
