@@ -7,7 +7,10 @@
  *
  * Usage: kvm_hang_probe [WATCHDOG_MS]   (prints the tool's JSON report)
  * Exit: 0 when the run was reported as a hang, 1 otherwise, 77 without KVM.
+ * SIGINT/SIGTERM stop the run as they do in kvm-ipa-check: the report is then
+ * marked incomplete (exit 1), which the signal test checks.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +22,15 @@
 #include "report.h"
 #include "sysroot.h"
 
+static void on_stop(int sig)
+{
+	(void)sig;
+	probe_stop = 1;
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_stop };
 	static struct host_facts f;
 	static struct kvm_obs obs;
 	static struct assessment a;
@@ -33,6 +43,9 @@ int main(int argc, char **argv)
 	po.watchdog_ms = argc > 1 ? atol(argv[1]) : 1000;
 	if (po.watchdog_ms <= 0)
 		po.watchdog_ms = 1000;
+	sigemptyset(&sa.sa_mask); /* as in kvm-ipa-check.c: no SA_RESTART */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	if (sr_open(&sr, "/") < 0)
 		return 77;
 	facts_read(&sr, &f);

@@ -1,0 +1,102 @@
+#!/bin/sh
+# The real probe code against this machine's real /dev/kvm (x86_64).
+# Skips (77) with the reason when there is no usable /dev/kvm.
+BIN=${1:-./kvm-ipa-check}
+B=${KIC_BUILD:-.}
+HANG=$B/tests/kvm_hang_probe
+. "$(dirname "$0")/lib.sh"
+
+[ "$(uname -m)" = x86_64 ] || skip "not an x86_64 machine ($(uname -m))"
+[ -c /dev/kvm ] || skip "no /dev/kvm on this machine"
+[ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "/dev/kvm not accessible to $(id -un)"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$BIN" --json >"$tmp/out.json"
+rc=$?
+jcheck "$tmp/out.json" "full check: JSON facts match the real kernel" "
+d['schema_version'] == 1
+d['host']['arch'] == 'x86_64'
+d['kvm']['device']['present'] is True and d['kvm']['device']['accessible'] is True
+d['kvm']['api_version'] == 12
+d['kvm']['ipa_limit'] == 0
+d['probes']['default_vm']['result'] == 'created'
+d['probes']['default_vm']['errno'] is None
+d['probes']['vcpu_run']['result'] == 'exited'
+d['probes']['vcpu_run']['exit_reason'] == 'mmio'
+d['kernel_behaviour'] == 'not-applicable'
+d['verdict']['status'] == 'ok'
+d['exit_code'] == $rc
+all(s['gpa'].startswith('0x') and s['size'] == '0x10000' and s['result'] in ('accepted', 'rejected') for s in d['probes']['memslots'])
+any(s['gpa'] == '0x40000000' and s['result'] == 'accepted' for s in d['probes']['memslots'])
+d['probes']['incomplete'] is False
+"
+is "$rc" 0 "full check exits 0 on a working x86 host"
+
+# The kernel's own limit on memslots past MAXPHYADDR (x86 5.18+: EINVAL).
+pb=$(python3 -c "import json;print(json.load(open('$tmp/out.json'))['kvm']['cpuid_phys_bits'])")
+jcheck "$tmp/out.json" "memslot errors are the x86 ones (EINVAL), never EFAULT" "
+all(s['errno'] in (None, 'EINVAL') for s in d['probes']['memslots'])
+"
+
+"$BIN" --json --no-run >"$tmp/norun.json"
+jcheck "$tmp/norun.json" "--no-run skips the vCPU run" "
+d['probes']['vcpu_run']['result'] == 'skipped'
+d['probes']['default_vm']['result'] == 'created'
+"
+"$BIN" --json --no-probe >"$tmp/noprobe.json"
+jcheck "$tmp/noprobe.json" "--no-probe opens no /dev/kvm" "
+d['kvm']['api_version'] is None and d['kvm']['ipa_limit'] is None
+d['probes']['run'] is False
+"
+
+# Every fd the probes open is closed: strace the whole run.
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat,close,ioctl -o "$tmp/trace" "$BIN" --json >/dev/null 2>&1
+	python3 - "$tmp/trace" <<'PY' && pass "every KVM fd (system, VM, vCPU) is closed" || fail "KVM fds left open"
+import re, sys
+open_fds = {}
+for line in open(sys.argv[1]):
+    m = re.search(r'openat\(.*"/dev/kvm".*= (\d+)$', line)
+    if m: open_fds[m.group(1)] = 'kvm'
+    m = re.search(r'ioctl\(\d+, KVM_CREATE_(VM|VCPU).*= (\d+)$', line)
+    if m: open_fds[m.group(2)] = m.group(1)
+    m = re.search(r'close\((\d+)\)\s+= 0', line)
+    if m: open_fds.pop(m.group(1), None)
+sys.exit(1 if open_fds else 0)
+PY
+fi
+
+# The watchdog, on real KVM: a guest that branches to itself must be a hang.
+if [ -x "$HANG" ]; then
+	start=$(date +%s%N)
+	"$HANG" 500 >"$tmp/hang.json" 2>/dev/null
+	rc=$?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	is "$rc" 0 "never-exiting guest reported as a hang (exit code)"
+	jcheck "$tmp/hang.json" "never-exiting guest: JSON says hang, status critical" "
+d['probes']['vcpu_run']['result'] == 'hang'
+490 <= d['probes']['vcpu_run']['elapsed_ms'] < 1500
+d['verdict']['status'] == 'critical'
+"
+	[ "$ms" -lt 3000 ] && pass "hang probe returned in ${ms} ms (watchdog 500 ms)" ||
+		fail "hang probe took ${ms} ms"
+
+	# SIGINT mid-run: VMs closed, partial report marked incomplete.
+	"$HANG" 20000 >"$tmp/int.json" 2>/dev/null &
+	pid=$!
+	sleep 0.5
+	kill -INT $pid
+	wait $pid
+	jcheck "$tmp/int.json" "SIGINT during KVM_RUN: report printed and marked incomplete" "
+d['probes']['incomplete'] is True
+'signal' in d['probes']['incomplete_reason']
+d['probes']['vcpu_run']['result'] == 'error'
+d['verdict']['status'] in ('unknown', 'warning', 'critical')
+"
+else
+	fail "$HANG not built"
+fi
+
+done_testing
