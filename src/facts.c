@@ -118,11 +118,13 @@ static void read_one_midr(const struct sysroot *sr, struct host_facts *f, int cp
 	snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%d/regs/identification/midr_el1",
 		 cpu);
 	r = sr_read(sr, path, buf, sizeof(buf));
-	if (r >= 0)
-		r = midr_parse(buf, &c->midr);
 	if (r < 0) {
 		if (r != -ENOENT)
 			note_read_error(f, path, r);
+		return;
+	}
+	if (midr_parse(buf, &c->midr) < 0) {
+		facts_note(f, "%s: not a MIDR value, ignored", path);
 		return;
 	}
 	c->midr_valid = true;
