@@ -88,3 +88,6 @@ format:
 
 clean:
 	rm -rf $(OBJDIR) $(BIN) $(O)/tests/test_* $(O)/tests/kvm_hang_probe
+
+# Optional parts (fuzzing, sanitizers, packaging) keep their rules in mk/.
+-include $(wildcard mk/*.mk)
