@@ -521,9 +521,14 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 		snprintf(a->summary, sizeof(a->summary),
 			 "cannot open /dev/kvm (mode %04o, group %s): permission denied",
 			 f->dev_mode, f->dev_group);
-		snprintf(a->fix, sizeof(a->fix),
-			 "run as root, or add this user to group %s (usermod -aG %s USER) and log in "
-			 "again", f->dev_group, f->dev_group);
+		if ((f->dev_mode & 0060) == 0060 && strcmp(f->dev_group, "root"))
+			snprintf(a->fix, sizeof(a->fix),
+				 "run as root, or add this user to group %s (usermod -aG %s USER) "
+				 "and log in again", f->dev_group, f->dev_group);
+		else
+			snprintf(a->fix, sizeof(a->fix),
+				 "run as root: only root may open /dev/kvm here (a udev rule such as "
+				 "KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" opens it to group kvm)");
 		return true;
 	}
 	return false;

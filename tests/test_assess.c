@@ -183,6 +183,11 @@ static void test_access(void)
 	run();
 	is_int(A.status, ST_UNKNOWN, "EACCES: UNKNOWN");
 	ok(strstr(A.fix, "group kvm") != NULL, "EACCES: tells which group");
+	F.dev_mode = 0600;
+	snprintf(F.dev_group, sizeof(F.dev_group), "root");
+	run();
+	ok(strstr(A.fix, "only root") != NULL && !strstr(A.fix, "usermod"),
+	   "mode 0600: no advice to join group root");
 
 	memset(&F, 0, sizeof(F));
 	memset(&O, 0, sizeof(O));
