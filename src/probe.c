@@ -100,17 +100,22 @@ static int create_vm(int kvm_fd, unsigned long type, struct ipa_probe *p)
 }
 
 /*
- * Where real VMMs put things (sources in ../shared/research/vmms.md):
- * QEMU virt RAM at 1 GiB and its high regions at 256/512 GiB; kvmtool,
- * Firecracker, Cloud Hypervisor and crosvm RAM at 2 GiB.
+ * Where real VMMs put things on arm64:
+ *  - 1 GiB: QEMU hw/arm/virt.c VIRT_MEM; Cloud Hypervisor arch/src/aarch64/layout.rs
+ *    RAM_START 0x4000_0000
+ *  - 2 GiB: kvmtool arm/include/arm-common/kvm-arch.h ARM_MEMORY_AREA; Firecracker
+ *    src/vmm/src/arch/aarch64/layout.rs DRAM_MEM_START; crosvm aarch64/src/lib.rs
+ *    AARCH64_PHYS_MEM_START 0x80000000
+ *  - 256/512 GiB: QEMU virt's high redistributors/ECAM and 64-bit PCIe MMIO window
+ *    (virt_set_high_memmap(), before 7.0 always placed; see vmms.md §1)
  */
 static const struct {
 	uint64_t gpa;
 	int top_bits; /* slot ends at 2^top_bits instead */
 	const char *why;
 } slot_sites[] = {
-	{ 1ULL << 30, 0, "RAM base of QEMU virt (1 GiB)" },
-	{ 2ULL << 30, 0, "RAM base of kvmtool, Firecracker, Cloud Hypervisor, crosvm (2 GiB)" },
+	{ 1ULL << 30, 0, "RAM base of QEMU virt and Cloud Hypervisor (1 GiB)" },
+	{ 2ULL << 30, 0, "RAM base of kvmtool, Firecracker, crosvm, libkrun (2 GiB)" },
 	{ 0, 36, "top of a 36-bit space (Apple M1)" },
 	{ 0, 40, "top of the 40-bit default space" },
 	{ 0, 44, "top of a 44-bit space" },
