@@ -232,6 +232,44 @@ static void read_memory_blocks(const struct sysroot *sr, struct host_facts *f)
 	free(ids);
 }
 
+static int dt_cells(const struct sysroot *sr, const char *name, int dflt)
+{
+	unsigned char b[4];
+	char path[96];
+
+	snprintf(path, sizeof(path), "sys/firmware/devicetree/base/%s", name);
+	if (sr_read_bin(sr, path, b, sizeof(b)) != 4)
+		return dflt;
+	return (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+}
+
+/* Device tree memory nodes (arm64 boards without memory hotplug sysfs). */
+static void read_dt_memory(const struct sysroot *sr, struct host_facts *f)
+{
+	/* ePAPR defaults when the root node has no #address-cells/#size-cells */
+	int ac = dt_cells(sr, "#address-cells", 2), sc = dt_cells(sr, "#size-cells", 1);
+	DIR *d = sr_opendir(sr, "sys/firmware/devicetree/base");
+	unsigned char reg[512];
+	char path[384];
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d)) != NULL;) {
+		uint64_t top;
+		int n;
+
+		if (strncmp(de->d_name, "memory", 6) ||
+		    (de->d_name[6] != '\0' && de->d_name[6] != '@'))
+			continue;
+		snprintf(path, sizeof(path), "sys/firmware/devicetree/base/%s/reg", de->d_name);
+		n = sr_read_bin(sr, path, reg, sizeof(reg));
+		if (n > 0 && parse_dt_reg_top(reg, (size_t)n, ac, sc, &top) == 0 &&
+		    top > f->ram_top)
+			f->ram_top = top;
+	}
+	closedir(d);
+}
+
 struct iomem_ctx {
 	uint64_t top, ram_top;
 	bool all_zero;
@@ -372,6 +410,8 @@ void facts_read(const struct sysroot *sr, struct host_facts *f)
 	read_cmdline(sr, f);
 	read_cpus(sr, f);
 	read_memory_blocks(sr, f);
+	if (!f->ram_top)
+		read_dt_memory(sr, f);
 	read_iomem(sr, f);
 	read_klog(sr, f);
 	if (f->arch == ARCH_X86_64)

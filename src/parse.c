@@ -164,6 +164,36 @@ int parse_iomem_line(const char *line, uint64_t *start, uint64_t *end, int *dept
 	return 0;
 }
 
+static uint64_t be_cells(const unsigned char *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells * 4; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+int parse_dt_reg_top(const unsigned char *buf, size_t len, int acells, int scells,
+		     uint64_t *top)
+{
+	size_t entry = (size_t)(acells + scells) * 4;
+	uint64_t best = 0;
+
+	if (acells < 1 || acells > 2 || scells < 1 || scells > 2 || !len || len % entry)
+		return -EINVAL;
+	for (size_t off = 0; off < len; off += entry) {
+		uint64_t base = be_cells(buf + off, acells);
+		uint64_t size = be_cells(buf + off + (size_t)acells * 4, scells);
+
+		if (size && base + size > base && base + size > best)
+			best = base + size;
+	}
+	if (!best)
+		return -EINVAL;
+	*top = best;
+	return 0;
+}
+
 const char *log_format_name(enum log_format f)
 {
 	switch (f) {

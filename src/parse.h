@@ -23,6 +23,13 @@ int parse_int_range(const char *s, long min, long max, long *v);
 int parse_iomem_line(const char *line, uint64_t *start, uint64_t *end, int *depth,
 		     const char **name);
 
+/*
+ * Device tree "reg" of a memory node: big-endian (address, size) pairs of
+ * acells and scells 32-bit cells. Returns the highest end, or -EINVAL.
+ */
+int parse_dt_reg_top(const unsigned char *buf, size_t len, int acells, int scells,
+		     uint64_t *top);
+
 /* What the kernel log says about KVM's IPA set-up; formats per kernel era. */
 enum log_format {
 	LOG_FMT_NONE,

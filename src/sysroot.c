@@ -145,6 +145,21 @@ int sr_read(const struct sysroot *sr, const char *rel, char *buf, size_t len)
 	return (int)n;
 }
 
+int sr_read_bin(const struct sysroot *sr, const char *rel, unsigned char *buf, size_t len)
+{
+	ssize_t n;
+	char extra;
+	int fd = sr_openat(sr, rel);
+
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, (char *)buf, len);
+	if (n >= 0 && (size_t)n == len && read_full(fd, &extra, 1) == 1)
+		n = -EFBIG;
+	close(fd);
+	return (int)n;
+}
+
 int sr_read_line(const struct sysroot *sr, const char *rel, char *buf, size_t len)
 {
 	int n = sr_read(sr, rel, buf, len);

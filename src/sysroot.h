@@ -35,6 +35,9 @@ DIR *sr_opendir(const struct sysroot *sr, const char *rel);
  */
 int sr_read(const struct sysroot *sr, const char *rel, char *buf, size_t len);
 
+/* sr_read for binary files (device tree properties): no NUL check. */
+int sr_read_bin(const struct sysroot *sr, const char *rel, unsigned char *buf, size_t len);
+
 /* sr_read, then strip trailing whitespace. */
 int sr_read_line(const struct sysroot *sr, const char *rel, char *buf, size_t len);
 

@@ -57,6 +57,23 @@ static void test_iomem(void)
 	is_int(parse_iomem_line("garbage", &s, &e, &depth, &name), -EINVAL, "iomem garbage");
 }
 
+static void test_dt_reg(void)
+{
+	/* Apple M1 (t8103): RAM at 0x8_0000_0000, 8 GiB; 2 address + 2 size cells */
+	static const unsigned char m1[] = { 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0 };
+	/* Raspberry Pi 4, 2+1 cells, two banks: 0+0x3b400000 and 0x40000000+0xbc000000 */
+	static const unsigned char rpi[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0x3b, 0x40, 0, 0,
+					     0, 0, 0, 0, 0x40, 0, 0, 0, 0xbc, 0, 0, 0 };
+	uint64_t top = 0;
+
+	is_int(parse_dt_reg_top(m1, sizeof(m1), 2, 2, &top), 0, "DT reg 2+2 cells");
+	is_int(top, 0xa00000000ULL, "DT RAM top M1-like");
+	is_int(parse_dt_reg_top(rpi, sizeof(rpi), 2, 1, &top), 0, "DT reg 2+1 cells, two banks");
+	is_int(top, 0xfc000000ULL, "DT RAM top across banks");
+	is_int(parse_dt_reg_top(rpi, 7, 2, 1, &top), -EINVAL, "DT reg truncated");
+	is_int(parse_dt_reg_top(rpi, sizeof(rpi), 3, 1, &top), -EINVAL, "DT reg absurd cells");
+}
+
 static void test_klog(void)
 {
 	struct klog_state st;
@@ -152,6 +169,7 @@ int main(void)
 	test_cpulist();
 	test_hex_and_int();
 	test_iomem();
+	test_dt_reg();
 	test_klog();
 	test_misc();
 	return done_testing();
