@@ -424,8 +424,8 @@ static void explain_default(struct assessment *a)
 			 "VMMs that rely on the default (type 0, 40 bits) fail at start: KVM_CREATE_VM "
 			 "returns EINVAL (\"Invalid argument\") on this %d-bit host", L);
 		snprintf(a->fix, sizeof(a->fix),
-			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE: QEMU >= 6.0 (7.0 for the full "
-			 "memory map), Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= 1.0, "
+			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE and fit their memory map to it: "
+			 "QEMU >= 7.0, Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= 1.0, "
 			 "kvmtool and crosvm from after August 2021");
 		break;
 	case KB_DEFAULT_CAPPED:
