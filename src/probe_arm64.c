@@ -52,7 +52,7 @@ static int vcpu_setup(int vm_fd, int vcpu_fd, struct kvm_obs *obs)
 	/* The guest's initial view is the host's sanitised register, unmasked. */
 	reg.id = REG_ID_MMFR0;
 	reg.addr = (uintptr_t)&mmfr0;
-	if (ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg) == 0)
+	if (ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg) == 0 && mmfr0_pa_bits(mmfr0) > 0)
 		obs->one_reg_parange_bits = mmfr0_pa_bits(mmfr0);
 	reg.id = REG_PC;
 	reg.addr = (uintptr_t)&pc;
