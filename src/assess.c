@@ -535,13 +535,15 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 	return false;
 }
 
-static void summarize(const struct assessment *in, struct assessment *a)
+static void summarize(const struct kvm_obs *obs, struct assessment *a)
 {
-	const char *how = in->behaviour_measured ? "measured" : "not measured";
+	const char *how = a->behaviour_measured ? "measured" : "not measured";
 
 	if (a->behaviour == KB_NOT_APPLICABLE)
 		snprintf(a->summary, sizeof(a->summary), "%s; %s", a->behaviour_basis,
-			 a->status == ST_OK ? "KVM creates and runs VMs" : "see findings");
+			 !obs->probed		? "KVM was not probed" :
+			 a->status == ST_OK	? "KVM creates and runs VMs" :
+						  "see findings");
 	else if (a->ipa_limit)
 		snprintf(a->summary, sizeof(a->summary), "%s (%s): %s; IPA limit %d bits%s",
 			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
@@ -581,7 +583,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 		if (obs->incomplete)
 			st = worse(st, ST_UNKNOWN);
 		a->status = st;
-		summarize(a, a);
+		summarize(obs, a);
 	}
 	/* pr_warn_once: our probe may have used up the one warning of this boot. */
 	a->log_warning_spent = obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&

@@ -50,6 +50,11 @@ static enum mod_state state_from_sysfs(const struct sysroot *sr, const char *nam
 	char path[128], buf[32];
 	DIR *d;
 
+	/* A copied tree without sys/module tells nothing about modules. */
+	d = sr_opendir(sr, "sys/module");
+	if (!d)
+		return MOD_UNKNOWN;
+	closedir(d);
 	snprintf(path, sizeof(path), "sys/module/%s/initstate", name);
 	if (sr_read_line(sr, path, buf, sizeof(buf)) >= 0)
 		return !strcmp(buf, "live") ? MOD_LOADED : MOD_UNKNOWN;
