@@ -761,7 +761,9 @@ static void report_assessment(const struct kvm_obs *obs, const struct assessment
 	label("Kernel behaviour for type 0");
 	print_string(PRINT_ANY, "kernel_behaviour", "%s", kernel_behaviour_name(a->behaviour));
 	print_bool(PRINT_JSON, "kernel_behaviour_measured", NULL, a->behaviour_measured);
-	if (!W.json)
+	if (!W.json && a->behaviour == KB_NOT_APPLICABLE)
+		fprintf(W.f, " (%s)\n", a->behaviour_basis);
+	else if (!W.json)
 		fprintf(W.f, " (%s: %s)\n", a->behaviour_measured ? "measured" : "not measured",
 			a->behaviour_basis);
 	print_string(PRINT_JSON, "kernel_behaviour_basis", NULL, a->behaviour_basis);
