@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The JSON writer (report.c in JSON mode): the input is a script of
+ * print_*() / open / close calls whose keys and string values are arbitrary
+ * bytes. The output, written to a memory FILE, must be valid JSON
+ * (json_check.c) and must decode back to exactly the keys and strings given,
+ * with each byte that is not part of well-formed UTF-8 as U+FFFD.
+ * The same script is also run in text mode, for crashes only.
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+
+#include "fuzz.h"
+#include "json_check.h"
+#include "report.h"
+
+/*
+ * Containers the script may nest inside the top object: the writer's
+ * documented limit, or, where it documents none, deeper than its
+ * state arrays (16 levels) hold.
+ */
+#ifdef PRINT_MAX_NEST
+#define NEST PRINT_MAX_NEST
+#else
+#define NEST 20
+#endif
+#define MAX_STRINGS 4096
+
+struct want {
+	char *s[MAX_STRINGS];
+	size_t len[MAX_STRINGS];
+	bool key[MAX_STRINGS];
+	int n, seen;
+	int max_depth;	/* deepest nesting the script reached */
+	char bad[512];	/* the first mismatch, "" when none */
+};
+
+/* Length of the well-formed UTF-8 sequence at p (p is NUL-terminated), or 0. */
+static size_t seq(const unsigned char *p)
+{
+	static const struct { unsigned char lo, hi; int n; unsigned char lo1, hi1; } t[] = {
+		{ 0xc2, 0xdf, 2, 0x80, 0xbf }, { 0xe0, 0xe0, 3, 0xa0, 0xbf },
+		{ 0xe1, 0xec, 3, 0x80, 0xbf }, { 0xed, 0xed, 3, 0x80, 0x9f },
+		{ 0xee, 0xef, 3, 0x80, 0xbf }, { 0xf0, 0xf0, 4, 0x90, 0xbf },
+		{ 0xf1, 0xf3, 4, 0x80, 0xbf }, { 0xf4, 0xf4, 4, 0x80, 0x8f },
+	};
+
+	if (p[0] < 0x80)
+		return 1;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (p[0] < t[i].lo || p[0] > t[i].hi)
+			continue;
+		if (p[1] < t[i].lo1 || p[1] > t[i].hi1)
+			return 0;
+		for (int k = 2; k < t[i].n; k++)
+			if (p[k] < 0x80 || p[k] > 0xbf)
+				return 0;
+		return (size_t)t[i].n;
+	}
+	return 0;
+}
+
+/* What the string must decode to: itself, invalid bytes as U+FFFD (EF BF BD). */
+static void expect(struct want *w, const char *str, bool is_key)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	size_t cap = strlen(str) * 3 + 1, n = 0;
+	char *out = malloc(cap);
+
+	while (*p) {
+		size_t k = seq(p);
+
+		if (k) {
+			memcpy(out + n, p, k);
+			n += k;
+			p += k;
+		} else {
+			memcpy(out + n, "\xef\xbf\xbd", 3);
+			n += 3;
+			p++;
+		}
+	}
+	FUZZ_CHECK(w->n < MAX_STRINGS, "too many strings");
+	w->s[w->n] = out;
+	w->len[w->n] = n;
+	w->key[w->n] = is_key;
+	w->n++;
+}
+
+static void got(const char *s, size_t len, bool is_key, void *ctx)
+{
+	struct want *w = ctx;
+	int i = w->seen++;
+
+	if (w->bad[0])
+		return;
+	if (i >= w->n)
+		snprintf(w->bad, sizeof(w->bad), "more strings in the output than the %d given", w->n);
+	else if (w->key[i] != is_key)
+		snprintf(w->bad, sizeof(w->bad), "string %d: key and value swapped", i);
+	else if (w->len[i] != len || memcmp(w->s[i], s, len))
+		snprintf(w->bad, sizeof(w->bad), "string %d decodes to %zu bytes '%.*s', want %zu '%.*s'",
+			 i, len, (int)(len < 80 ? len : 80), s, w->len[i],
+			 (int)(w->len[i] < 80 ? w->len[i] : 80), w->s[i]);
+}
+
+/* Plays the script; with w (JSON mode) records the strings the output must hold. */
+static void play(const uint8_t *data, size_t size, bool json, struct want *w)
+{
+	struct fuzz_in in = { data, size };
+	bool is_array[NEST + 2] = { false };
+	int depth = 0; /* containers open inside the top object */
+	char *k = NULL, *v = NULL;
+
+	while (in.left) {
+		unsigned int op = fuzz_byte(&in), modeb = op >> 4;
+		enum print_mode m = modeb % 3 == 0 ? PRINT_ANY : modeb % 3 == 1 ? PRINT_JSON : PRINT_FP;
+		bool in_obj = !is_array[depth], shown = json && m != PRINT_FP;
+		unsigned long long n;
+
+		k = fuzz_str(&in, 64);
+		switch (op & 15) {
+		case 0:
+		case 1:
+			if (depth >= NEST)
+				break;
+			if (in_obj && w)
+				expect(w, k, true);
+			if (op & 1)
+				open_json_array(k);
+			else
+				open_json_object(k);
+			is_array[++depth] = op & 1;
+			if (w && depth > w->max_depth)
+				w->max_depth = depth;
+			break;
+		case 2:
+			if (!depth)
+				break;
+			if (is_array[depth])
+				close_json_array();
+			else
+				close_json_object();
+			depth--;
+			break;
+		case 3:
+		case 4: { /* 4: a NULL value, printed as null */
+			bool null_v = (op & 15) == 4;
+
+			v = fuzz_str(&in, 255);
+			if (shown && w && in_obj)
+				expect(w, k, true);
+			if (shown && w && !null_v)
+				expect(w, v, false);
+			print_string(m, k, "s=%s\n", null_v ? NULL : v);
+			free(v);
+			v = NULL;
+			break;
+		}
+		case 5:
+			if (shown && w && in_obj)
+				expect(w, k, true);
+			print_int(m, k, "i=%lld\n", (long long)fuzz_u64(&in));
+			break;
+		case 6:
+			if (shown && w && in_obj)
+				expect(w, k, true);
+			print_u64(m, k, "u=%llu\n", (unsigned long long)fuzz_u64(&in));
+			break;
+		case 7: {
+			char hex[24];
+
+			n = (unsigned long long)fuzz_u64(&in);
+			snprintf(hex, sizeof(hex), "0x%llx", n);
+			if (shown && w && in_obj)
+				expect(w, k, true);
+			if (shown && w)
+				expect(w, hex, false);
+			print_hex(m, k, "h=%llx\n", n);
+			break;
+		}
+		case 8:
+			if (shown && w && in_obj)
+				expect(w, k, true);
+			print_bool(m, k, "b=%s\n", fuzz_byte(&in) & 1);
+			break;
+		case 9:
+			if (shown && w && in_obj)
+				expect(w, k, true);
+			print_null(m, k, "null\n");
+			break;
+		default: /* text-only or JSON-only nothing */
+			break;
+		}
+		free(k);
+		k = NULL;
+	}
+	while (depth) {
+		if (is_array[depth])
+			close_json_array();
+		else
+			close_json_object();
+		depth--;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct json_check c = { 0 };
+	struct want *w = calloc(1, sizeof(*w));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	print_begin(f, true);
+	play(data, size, true, w);
+	print_end();
+	fclose(f);
+	c.on_string = got;
+	c.ctx = w;
+	if (json_validate(buf, len, &c) == 0 && !w->bad[0] && w->seen != w->n)
+		snprintf(w->bad, sizeof(w->bad), "%d strings in the output, %d given", w->seen, w->n);
+	if (c.err || w->bad[0]) {
+		/* The nesting is named: report.c's MAX_DEPTH 16 holds 14 levels. */
+		if (c.err)
+			fprintf(stderr, "invalid JSON at byte %zu: %s", c.err_at, c.err);
+		else
+			fprintf(stderr, "JSON does not hold the strings given: %s", w->bad);
+		fprintf(stderr, " (script nested %d containers%s)\n---\n%.*s\n---\n", w->max_depth,
+			w->max_depth > 14 ? ", past 14" : "", (int)(len < 4000 ? len : 4000), buf);
+		abort();
+	}
+	for (int i = 0; i < w->n; i++)
+		free(w->s[i]);
+	free(w);
+	free(buf);
+
+	/* Text mode: the same calls, for crashes only. */
+	f = open_memstream(&buf, &len);
+	print_begin(f, false);
+	play(data, size, false, NULL);
+	print_end();
+	fclose(f);
+	free(buf);
+	return 0;
+}

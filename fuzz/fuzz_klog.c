@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Kernel log lines (/dev/kmsg records, dmesg files): klog_strip_prefix, klog_parse_line. */
+#include "fuzz.h"
+#include "parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct klog_state st = { 0 };
+	char *buf = fuzz_strndup(data, size), *line = buf;
+	long nlines = 0;
+
+	/* One line per '\n', each its own exact-sized heap string. */
+	for (;;) {
+		char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		char *l = fuzz_strndup((const uint8_t *)line, n);
+		const char *msg = klog_strip_prefix(l);
+		char comm_before[sizeof(st.comm)];
+
+		FUZZ_CHECK(msg >= l && msg <= l + n, "prefix strip left the line");
+		memcpy(comm_before, st.comm, sizeof(st.comm));
+		klog_parse_line(l, &st);
+		nlines++;
+		FUZZ_CHECK(st.lines == nlines, "%ld lines counted, %ld given", st.lines, nlines);
+		FUZZ_CHECK(st.ipa_limit >= 0 && st.ipa_limit <= 1000, "ipa_limit %d", st.ipa_limit);
+		FUZZ_CHECK(st.fmt >= LOG_FMT_NONE && st.fmt <= LOG_FMT_PRE_420, "fmt %d", st.fmt);
+		FUZZ_CHECK(memchr(st.comm, 0, sizeof(st.comm)), "comm not terminated");
+		FUZZ_CHECK(!memcmp(comm_before, st.comm, sizeof(st.comm)) || strstr(l, st.comm),
+			   "comm '%s' not from the line", st.comm);
+		FUZZ_CHECK(log_format_name(st.fmt) != NULL, "no format name");
+		free(l);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	free(buf);
+	return 0;
+}
