@@ -1,0 +1,37 @@
+#!/bin/sh
+# make fuzz-short: every libFuzzer harness (fuzz/, mk/fuzz.mk) for a few
+# seconds, seeded from tests/fixtures. One line per harness. A crash that
+# fuzz/regressions/KNOWN names (its fix not landed) is a TODO, not a failure.
+# Skips (77) without clang's libFuzzer runtime.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+B=${KIC_BUILD:-.}
+FUZZ_CC=${FUZZ_CC:-clang}
+
+command -v "$FUZZ_CC" >/dev/null 2>&1 ||
+	skip "no $FUZZ_CC to build the fuzz harnesses (Debian: clang libclang-rt-14-dev)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >"$tmp/p.c"
+"$FUZZ_CC" -fsanitize=fuzzer,address,undefined -o "$tmp/p" "$tmp/p.c" >"$tmp/err" 2>&1 ||
+	skip "$FUZZ_CC has no libFuzzer runtime (Debian: libclang-rt-14-dev): $(head -n 1 "$tmp/err")"
+
+# Our own make, not the jobserver of a make check above us.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+make -s --no-print-directory O="$B" FUZZ_CC="$FUZZ_CC" fuzz-short >"$tmp/out" 2>&1
+rc=$?
+n=0
+while IFS= read -r line; do
+	case "$line" in
+	"fuzz "*": ok"*) pass "${line#fuzz }"; n=$((n + 1)) ;;
+	"fuzz "*": KNOWN"*) echo "not ok - ${line#fuzz } # TODO"; n=$((n + 1)) ;;
+	"fuzz "*": CRASH"*) fail "${line#fuzz }"; n=$((n + 1)) ;;
+	"    "*) echo "#$line" ;;
+	esac
+done <"$tmp/out"
+if [ $rc -ne 0 ]; then
+	fail "make fuzz-short exited $rc"
+	grep -v '^fuzz \|^    ' "$tmp/out" | tail -n 40 | sed 's/^/#   /'
+fi
+[ $n -gt 0 ] || fail "no harness ran"
+done_testing
