@@ -1,0 +1,1120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The VMM knowledge base: how each arm64 VMM release picks the KVM_CREATE_VM
+ * type and what its memory map needs, and the pure judge over it.
+ * Facts come from the VMMs' own sources; each entry cites where (see
+ * /work/shared/research/vmms.md for the long form). Nothing here does I/O.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm.h"
+
+#define GiB (1ULL << 30)
+#define MiB (1ULL << 20)
+
+/*
+ * QEMU virt's high IO regions float above RAM from 256 GiB: a 64 MiB second
+ * GICv3 redistributor region, a 256 MiB ECAM and a 512 GiB PCIe window, each
+ * aligned to its size (hw/arm/virt.c extended_memmap and virt_set_high_memmap,
+ * v7.2.0 and v10.0.13 as shipped by Debian; the 2.x/3.x fixed table put them at
+ * the same addresses, vmms.md section 1). Redistributor region 1 holds 123
+ * vCPUs (Zyngier's v5 cover letter, kvm list msg264450).
+ */
+/* clang-format off */
+#define QEMU_HIGH_REGIONS {						\
+	{ 39, false, false, "the 2nd GICv3 redistributor region (>123 vCPUs)" }, \
+	{ 39, false, false, "the high PCIe ECAM" },			\
+	{ 40, false, false, "the 64-bit PCIe MMIO window" },		\
+}
+/* clang-format on */
+
+#define QEMU_CREATE_FAIL "ioctl(KVM_CREATE_VM) failed: 22 Invalid argument"
+#define QEMU_SIZE_FAIL                                                                             \
+	"-m and ,maxmem option values require an IPA range ({M} bits) larger than the one "        \
+	"supported by the host ({L} bits)"
+#define QEMU_FIX "QEMU 7.0 or later: it sizes the VM and its memory map to the host"
+
+static const struct vmm_range qemu_ranges[] = {
+	/* qemu/qemu hw/arm/virt.c@0127937b (2.9) has no kvm_type hook: accel/kvm
+	 * passes type 0. The refusal prints from accel/kvm/kvm-all.c kvm_init():
+	 * fprintf "ioctl(KVM_CREATE_VM) failed: %d %s" (same in v7.2.0). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .ram = VMM_RAM_QEMU_LEGACY,
+	  .regions = QEMU_HIGH_REGIONS,
+	  .create_fail = QEMU_CREATE_FAIL,
+	  .fix = QEMU_FIX },
+	/* c9650222b8 "hw/arm/virt: Implement kvm_type function for 4.0 machine":
+	 * virt_kvm_type() sizes the frozen map, whose highest_gpa always includes
+	 * the 512 GiB window, highmem=off or not (hw/arm/virt.c@19bd6aafbd18, 5.2),
+	 * returns 0 for <= 40 bits and refuses more than the cap. */
+	{ .from = "4.0.0",
+	  .choice = VMM_IPA_FIXED_MAP,
+	  .ram = VMM_RAM_QEMU_FLOAT,
+	  .regions = QEMU_HIGH_REGIONS,
+	  .create_fail = QEMU_CREATE_FAIL,
+	  .size_fail = QEMU_SIZE_FAIL,
+	  .fix = QEMU_FIX " (highmem=off does not help before 7.0)" },
+	/* bcb902a1ed1a "hw/arm/virt: KVM: The IPA lower bound is 32" (6.0): the
+	 * size is passed explicitly, but the map still needs 40 bits. d26f2f93c185
+	 * (6.2) also sizes the -cpu host scratch VM. */
+	{ .from = "6.0.0",
+	  .choice = VMM_IPA_FIXED_MAP,
+	  .ram = VMM_RAM_QEMU_FLOAT,
+	  .regions = QEMU_HIGH_REGIONS,
+	  .create_fail = QEMU_CREATE_FAIL,
+	  .size_fail = QEMU_SIZE_FAIL,
+	  .fix = QEMU_FIX " (highmem=off does not help before 7.0)" },
+	/* Zyngier's highmem series, tags/pull-target-arm-20220120 (7.0):
+	 * virt_set_memmap(vms, pa_bits) drops high regions that do not fit and
+	 * errors out when RAM does not (hw/arm/virt.c, v7.2.0 and v10.0.13);
+	 * highmem=off means pa_bits = 32, so RAM up to 3 GiB. */
+	{ .from = "7.0.0",
+	  .choice = VMM_IPA_MAP_FITS,
+	  .ram = VMM_RAM_QEMU_FIT,
+	  .regions = QEMU_HIGH_REGIONS,
+	  .create_fail = QEMU_CREATE_FAIL,
+	  .size_fail = "Addressing limited to {L} bits, but memory exceeds it by N bytes",
+	  .fix = "keep -m plus maxmem within the limit; more than 123 vCPUs or a 64-bit PCIe "
+		 "window need 40 IPA bits" },
+};
+
+#define LIBVIRT_FAIL                                                                               \
+	"error: unsupported configuration: Emulator '/usr/bin/qemu-system-aarch64' does not "      \
+	"support virt type 'kvm'"
+#define LIBVIRT_FIX "QEMU 8.2 or later, or stable 7.2.6, 8.0.5, 8.1.1: they size libvirt's probe VM"
+
+/*
+ * libvirt probes KVM with "-machine none,accel=kvm:tcg" (src/qemu/qemu_process.c
+ * qemuProcessQMPLaunch). Before Odaki's 1ab445af8cd9 "accel/kvm: Specify
+ * default IPA size for arm64" (8.2) the none machine creates type 0; when that
+ * is refused QEMU falls back to TCG and libvirt reports the message above
+ * (UbuntuAsahi/ubuntu-asahi#51, QEMU 6.2.0). The probe VM never runs a vCPU.
+ * Versions here are QEMU's.
+ */
+static const struct vmm_range libvirt_ranges[] = {
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .no_vcpu = true,
+	  .create_fail = LIBVIRT_FAIL,
+	  .fix = LIBVIRT_FIX },
+	/* v7.2.6: Debian's debian/patches/v7.2.6.diff adds kvm_arch_get_default_type */
+	{ .from = "7.2.6", .choice = VMM_IPA_HOST_MAX, .no_vcpu = true },
+	{ .from = "8.0.0",
+	  .choice = VMM_IPA_TYPE0,
+	  .no_vcpu = true,
+	  .create_fail = LIBVIRT_FAIL,
+	  .fix = LIBVIRT_FIX },
+	/* "[Stable-8.0.5 23/43]" on qemu-stable (vmms.md section 1) */
+	{ .from = "8.0.5", .choice = VMM_IPA_HOST_MAX, .no_vcpu = true },
+	{ .from = "8.1.0",
+	  .choice = VMM_IPA_TYPE0,
+	  .no_vcpu = true,
+	  .create_fail = LIBVIRT_FAIL,
+	  .fix = LIBVIRT_FIX },
+	/* <qemu-stable-8.1.1-20230909131531@cover.tls.msk.ru> lists 5e0d65909c6f
+	 * and 1ab445af8cd9 as patches 06 and 07 */
+	{ .from = "8.1.1", .choice = VMM_IPA_HOST_MAX, .no_vcpu = true },
+};
+
+static const struct vmm_range kvmtool_ranges[] = {
+	/* arm/include/arm-common/kvm-arch.h: KVM_VM_TYPE 0, RAM at ARM_MEMORY_AREA
+	 * (2 GiB); kvm.c pr_err("KVM_CREATE_VM ioctl") when refused. */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .ram = VMM_RAM_AT_2G,
+	  .create_fail = "Error: KVM_CREATE_VM ioctl",
+	  .fix = "kvmtool built from 2021-08-22 or later (066b5c06c4e3, bdb86d0c0c95)" },
+	/* 066b5c06c4e3 + bdb86d0c0c95 (2021-08-22), arm/aarch64/kvm.c
+	 * kvm__get_vm_type(): max(32, fls(RAM end)), die() above the cap. */
+	{ .from = "20210822",
+	  .choice = VMM_IPA_MINIMAL,
+	  .ram = VMM_RAM_AT_2G,
+	  .size_fail = "Fatal: Memory too large for this system (needs {M} bits, {L} available)",
+	  .fix = "give the guest less RAM (--mem)" },
+};
+
+static const struct vmm_range firecracker_ranges[] = {
+	/* v0.24.0 src/vmm/src/vstate/vm.rs:128 kvm.create_vm() with kvm-ioctls
+	 * 0.6.0 (Cargo.lock, v0.24.0-v0.24.6); Display "Cannot open the VM file
+	 * descriptor: {}" (the errno's rendering is not verified). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .ram = VMM_RAM_FC,
+	  .create_fail = "Cannot open the VM file descriptor: (errno 22)",
+	  .fix = "Firecracker 0.25.0 or later (kvm-ioctls 0.9 create_vm() asks for the host's "
+		 "size)" },
+	/* v0.25.0 Cargo.lock: kvm-ioctls 0.9.0, whose aarch64 create_vm() uses
+	 * the host's maximum (363ac11884c7). */
+	{ .from = "0.25.0", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_FC },
+	/* 7c623e89b (first tag v1.13.0): src/vmm/src/arch/aarch64/layout.rs
+	 * MMIO64_MEM_START = MMIO64_MEM_SIZE = 256 GiB, for PCI BARs; DRAM skips it. */
+	{ .from = "1.13.0",
+	  .choice = VMM_IPA_HOST_MAX,
+	  .ram = VMM_RAM_FC_GAP,
+	  .regions = { { 39, false, true, "the 64-bit PCI BAR window at 256 GiB (--enable-pci)" } },
+	  .fix = "without --enable-pci, or on a host with 39+ IPA bits" },
+};
+
+static const struct vmm_range cloud_hypervisor_ranges[] = {
+	/* v15.0 hypervisor/src/kvm/mod.rs: self.create_vm_with_type(0). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .ram = VMM_RAM_AT_1G,
+	  .create_fail = "VM creation fails with EINVAL (wording not verified)",
+	  .fix = "Cloud Hypervisor v16.0 or later" },
+	/* 2fe3586ebae2 "hypervisor: support AArch64 get_host_ipa_limit" (v16.0):
+	 * vm_type = the host's IPA limit; memory_manager.rs sizes MMIO to the phys
+	 * bits; RAM_START 1 GiB (arch/src/aarch64/layout.rs). */
+	{ .from = "16.0", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_1G },
+};
+
+static const struct vmm_range crosvm_ranges[] = {
+	/* Before 17b1e02fb69c: ioctl(KVM_CREATE_VM, 0); RAM at
+	 * AARCH64_PHYS_MEM_START 2 GiB (aarch64/src/lib.rs). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .ram = VMM_RAM_AT_2G,
+	  .create_fail = "KVM_CREATE_VM fails with EINVAL (wording not verified)",
+	  .fix = "crosvm from 2021-08-26 or later (17b1e02fb69c)" },
+	/* 17b1e02fb69c "aarch64: Provide the maximum supported IPA size as the
+	 * machine type" (2021-08-26), hypervisor/src/kvm/aarch64.rs get_vm_type();
+	 * high MMIO ends at 1 << guest_phys_addr_bits (6f4f8223b). */
+	{ .from = "20210826", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_2G },
+};
+
+static const struct vmm_range libkrun_ranges[] = {
+	/* containers/libkrun src/vmm/src/linux/vstate.rs kvm.create_vm(); Cargo.lock
+	 * up to v0.1.7: kvm-ioctls 0.6.0 (type 0). RAM at 2 GiB. */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .ram = VMM_RAM_AT_2G,
+	  .create_fail = "KVM_CREATE_VM fails with EINVAL (wording depends on the program)",
+	  .fix = "libkrun 1.0.0 or later" },
+	/* v0.1.8 Cargo.lock: git fork slp/kvm-ioctls?branch=amdsev ("0.10.0");
+	 * whether it carries 363ac11884c7 is not verified. */
+	{ .from = "0.1.8",
+	  .choice = VMM_IPA_UNVERIFIED,
+	  .ram = VMM_RAM_AT_2G,
+	  .fix = "libkrun 1.0.0 or later" },
+	/* v1.0.0 Cargo.lock: registry kvm-ioctls 0.11.0 (host maximum). */
+	{ .from = "1.0.0", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_2G },
+};
+
+static const struct vmm_range gvisor_ranges[] = {
+	/* google/gvisor pkg/sentry/platform/kvm/kvm.go@00160b93c79e: KVM_CREATE_VM
+	 * with 0, fmt.Errorf("creating VM: %v", errno). Its guest-physical map of
+	 * the Sentry's address space is 1 << ring0.PhysicalAddressBits, fixed at
+	 * 40 (pkg/ring0/aarch64.go@4320712a, physical_map.go fillAddressSpace). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .regions = { { 40, true, false, "its 40-bit guest-physical map of the Sentry" } },
+	  .create_fail = "creating VM: invalid argument",
+	  .size_fail = "memory slots above 2^{L} are refused (wording not verified)",
+	  .fix = "no runsc release sizes the VM: use --platform=systrap (the default) or "
+		 "ptrace" },
+};
+
+static const struct vmm_range solo5_ranges[] = {
+	/* Solo5/solo5 tenders/hvt/hvt_kvm.c@1c9852323285: ioctl(KVM_CREATE_VM, 0),
+	 * err(1, "KVM: ioctl (CREATE_VM) failed"); hvt_cpu_aarch64.h@040bdbe277db:
+	 * RAM in [0, 4 GiB), MMIO at 0x1_0000_0000 for 1 GiB. No release asks for
+	 * the size (CHANGES.md up to v0.9.3). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .ram = VMM_RAM_SOLO5,
+	  .regions = { { 33, false, false, "the MMIO window at 4 GiB" } },
+	  .create_fail = "solo5-hvt: KVM: ioctl (CREATE_VM) failed: Invalid argument",
+	  .fix = "no Solo5 release asks for the size: use the solo5-spt tender on this host" },
+};
+
+static const struct vmm_range kvm_ioctls_ranges[] = {
+	/* rust-vmm/kvm-ioctls before 0.9.0: aarch64 create_vm() is
+	 * create_vm_with_type(0) (v0.8.0). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .create_fail = "create_vm() returns errno 22 (the message depends on the VMM)",
+	  .fix = "rebuild the VMM with kvm-ioctls 0.9.0 or later, whose create_vm() asks for "
+		 "the host's size" },
+	/* 363ac11884c7 (v0.9.0, 2021-05-13): create_vm() uses get_host_ipa_limit()
+	 * when Cap::ArmVmIPASize is present (kvm-ioctls/src/ioctls/system.rs). */
+	{ .from = "0.9.0", .choice = VMM_IPA_HOST_MAX },
+};
+
+#define RANGES(a) .nranges = (int)(sizeof(a) / sizeof((a)[0])), .ranges = (a)
+
+static const struct vmm_row rows[] = {
+	{ .name = "qemu",
+	  .aliases = { "qemu-system-aarch64", "qemu-kvm", "qemu-system-x86_64" },
+	  .display = "QEMU",
+	  .what = "QEMU virt machine (qemu-system-aarch64)",
+	  .version_hint = "run 'qemu-system-aarch64 --version'",
+	  RANGES(qemu_ranges) },
+	{ .name = "libvirt",
+	  .aliases = { "libvirtd", "virtqemud" },
+	  .display = "libvirt",
+	  .what = "libvirt's KVM probe, then QEMU (VERSION = the QEMU version)",
+	  .vkind = VMM_VER_OF_QEMU,
+	  .also_row = "qemu",
+	  .version_hint = "give the version of the QEMU libvirt runs "
+			  "('qemu-system-aarch64 --version')",
+	  RANGES(libvirt_ranges) },
+	{ .name = "kvmtool",
+	  .aliases = { "lkvm" },
+	  .display = "kvmtool",
+	  .what = "kvmtool (lkvm); VERSION = source date YYYYMMDD",
+	  .vkind = VMM_VER_DATE,
+	  .version_hint = "kvmtool has no releases: builds whose binary contains \"Memory too "
+			  "large for this system\" (2021-08-22+) ask for the size",
+	  RANGES(kvmtool_ranges) },
+	{ .name = "firecracker",
+	  .display = "Firecracker",
+	  .what = "Firecracker",
+	  .version_hint = "run 'firecracker --version'",
+	  RANGES(firecracker_ranges) },
+	{ .name = "cloud-hypervisor",
+	  .display = "Cloud Hypervisor",
+	  .what = "Cloud Hypervisor",
+	  .version_hint = "run 'cloud-hypervisor --version'",
+	  RANGES(cloud_hypervisor_ranges) },
+	{ .name = "crosvm",
+	  .display = "crosvm",
+	  .what = "crosvm; VERSION = source date YYYYMMDD",
+	  .vkind = VMM_VER_DATE,
+	  .version_hint = "crosvm reports no release (\"crosvm 0.1.0\"); builds from "
+			  "2021-08-26 on ask for the size",
+	  RANGES(crosvm_ranges) },
+	{ .name = "libkrun",
+	  .aliases = { "libkrun.so", "krunvm", "muvm" },
+	  .display = "libkrun",
+	  .what = "libkrun (krunvm, muvm, crun+krun)",
+	  .version_hint = "read the version from /usr/lib*/libkrun.so.X.Y.Z",
+	  RANGES(libkrun_ranges) },
+	{ .name = "gvisor",
+	  .aliases = { "runsc" },
+	  .display = "gVisor (runsc --platform=kvm)",
+	  .what = "gVisor's KVM platform (runsc --platform=kvm)",
+	  .version_hint = "run 'runsc --version'",
+	  RANGES(gvisor_ranges) },
+	{ .name = "solo5-hvt",
+	  .aliases = { "solo5", "solo5-hvt-debug" },
+	  .display = "Solo5 hvt",
+	  .what = "Solo5 hvt tender (MirageOS unikernels)",
+	  .version_hint = "every release behaves the same",
+	  RANGES(solo5_ranges) },
+	{ .name = "kvm-ioctls",
+	  .aliases = { "rust-vmm" },
+	  .display = "kvm-ioctls create_vm()",
+	  .what = "VMMs built on rust-vmm kvm-ioctls create_vm() (VERSION = the crate's)",
+	  .version_hint = "look up kvm-ioctls in the VMM's Cargo.lock",
+	  RANGES(kvm_ioctls_ranges) },
+};
+#define NROWS (int)(sizeof(rows) / sizeof(rows[0]))
+
+int vmm_row_count(void)
+{
+	return NROWS;
+}
+
+const struct vmm_row *vmm_row_at(int i)
+{
+	return i >= 0 && i < NROWS ? &rows[i] : NULL;
+}
+
+const char *vmm_known_names(void)
+{
+	static char names[256];
+
+	if (!names[0]) {
+		size_t off = 0;
+
+		for (int i = 0; i < NROWS && off < sizeof(names); i++)
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						i ? ", " : "", rows[i].name);
+	}
+	return names;
+}
+
+const struct vmm_row *vmm_lookup(const char *name)
+{
+	if (!name || !*name)
+		return NULL;
+	for (int i = 0; i < NROWS; i++) {
+		if (!strcmp(rows[i].name, name))
+			return &rows[i];
+		for (int a = 0; a < 4 && rows[i].aliases[a]; a++)
+			if (!strcmp(rows[i].aliases[a], name))
+				return &rows[i];
+	}
+	return NULL;
+}
+
+const char *vmm_canonical_name(const char *name)
+{
+	const struct vmm_row *row = vmm_lookup(name);
+
+	return row ? row->name : NULL;
+}
+
+/* ---- versions ---------------------------------------------------------- */
+
+int vmm_version_cmp(const char *a, const char *b)
+{
+	a = a ? a : "";
+	b = b ? b : "";
+	if (*a == 'v' || *a == 'V')
+		a++;
+	if (*b == 'v' || *b == 'V')
+		b++;
+	while (isdigit((unsigned char)*a) || isdigit((unsigned char)*b)) {
+		unsigned long long x = 0, y = 0;
+
+		/* Clamp instead of overflowing: 20 digits are not a version. */
+		for (; isdigit((unsigned char)*a); a++)
+			x = x < 1000000000000000ULL ? x * 10 + (unsigned)(*a - '0') : x;
+		for (; isdigit((unsigned char)*b); b++)
+			y = y < 1000000000000000ULL ? y * 10 + (unsigned)(*b - '0') : y;
+		if (x != y)
+			return x < y ? -1 : 1;
+		/* Only a dot followed by a digit continues; anything else is a suffix. */
+		a = (*a == '.' && isdigit((unsigned char)a[1])) ? a + 1 : "";
+		b = (*b == '.' && isdigit((unsigned char)b[1])) ? b + 1 : "";
+	}
+	return 0;
+}
+
+/* What must appear in a VMM's version output, and where its number starts. */
+static const struct {
+	const char *name;
+	const char *marker; /* the number follows it (after an optional 'v') */
+	bool single_ok;	    /* "libkrun.so.1" carries a major only */
+} markers[] = {
+	{ "qemu", "QEMU emulator version ", false }, /* vl.c version() */
+	{ "libvirt", "QEMU emulator version ", false },
+	{ "libvirt", "hypervisor: QEMU ", false },	    /* virsh version */
+	{ "firecracker", "Firecracker ", false },	    /* main.rs "Firecracker v{}" */
+	{ "cloud-hypervisor", "cloud-hypervisor ", false }, /* "cloud-hypervisor v16.0" */
+	{ "kvmtool", "kvm tool ", false },		    /* builtin-version.c */
+	{ "crosvm", "crosvm ", false },			    /* main.rs "crosvm {}" */
+	{ "gvisor", "runsc version release-", false },	    /* "runsc version release-20240513.0" */
+	{ "gvisor", "runsc version ", false },
+	{ "libkrun", "libkrun.so.", true }, /* Makefile libkrun.so.$(FULL_VERSION) */
+	{ "libkrun", "libkrun-sev.so.", true },
+};
+
+/* Copies "[v]1.2.3[-suffix]" at s into ver without the 'v'; 0 or -errno. */
+static int take_version(const char *s, bool single_ok, char *ver, size_t len)
+{
+	size_t n = 0, dots = 0;
+
+	if (*s == 'v' || *s == 'V')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
+		dots += s[n++] == '.';
+	if (!dots && !single_ok)
+		return -EINVAL;
+	/* Keep a suffix glued to it ("-rc1", "-12-gabc1234", "+dfsg"). */
+	if (s[n] == '-' || s[n] == '+' || s[n] == '~')
+		while (isalnum((unsigned char)s[n]) || strchr(".-+~", s[n]))
+			n++;
+	while (n && strchr(".-+~", s[n - 1]))
+		n--;
+	if (n + 1 > len)
+		return -ERANGE;
+	memcpy(ver, s, n);
+	ver[n] = '\0';
+	return 0;
+}
+
+/* The first dotted number that stands on its own (not inside a word). */
+static int first_version(const char *out, char *ver, size_t len)
+{
+	int err = -EINVAL;
+
+	for (const char *p = out; *p; p++) {
+		bool start = p == out || !isalnum((unsigned char)p[-1]);
+		int r = start ? take_version(p, false, ver, len) : -EINVAL;
+
+		if (r == 0)
+			return 0;
+		err = r == -ERANGE ? r : err;
+	}
+	return err;
+}
+
+int vmm_version_parse(const char *name, const char *version_output, char *ver, size_t len)
+{
+	const char *canon = vmm_canonical_name(name);
+	bool has_marker = false;
+	int err = -EINVAL;
+
+	if (!ver || !len || !version_output)
+		return -EINVAL;
+	ver[0] = '\0';
+	for (size_t i = 0; canon && i < sizeof(markers) / sizeof(markers[0]); i++) {
+		const char *p;
+		int r;
+
+		if (strcmp(markers[i].name, canon))
+			continue;
+		has_marker = true;
+		p = strstr(version_output, markers[i].marker);
+		if (!p)
+			continue;
+		r = take_version(p + strlen(markers[i].marker), markers[i].single_ok, ver, len);
+		if (r == 0)
+			return 0;
+		err = r == -ERANGE ? r : err;
+	}
+	/* A VMM with a known format that did not match: wrong program or garbage. */
+	if (has_marker)
+		return err;
+	return first_version(version_output, ver, len);
+}
+
+/* "20210822", "2021-08-22", "0.20170904-1" -> "20210822"; false when no date. */
+static bool date_of(const char *v, char *out)
+{
+	for (const char *p = v; *p; p++) {
+		int n = 0;
+		const char *q = p;
+
+		if ((p != v && isdigit((unsigned char)p[-1])) ||
+		    (strncmp(p, "19", 2) && strncmp(p, "20", 2)))
+			continue;
+		while (n < 8 && *q) {
+			if (isdigit((unsigned char)*q))
+				out[n++] = *q;
+			else if (!((n == 4 || n == 6) && (*q == '-' || *q == '.')))
+				break;
+			q++;
+		}
+		if (n == 8 && !isdigit((unsigned char)*q)) {
+			out[8] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The version as the row compares it: dates normalised; NULL when unusable. */
+static const char *usable_version(const struct vmm_row *row, const char *version, char *buf)
+{
+	if (!version || !*version)
+		return NULL;
+	if (row->vkind != VMM_VER_DATE)
+		return isdigit((unsigned char)version[version[0] == 'v' || version[0] == 'V'])
+			       ? version
+			       : NULL;
+	return date_of(version, buf) ? buf : NULL;
+}
+
+static const struct vmm_range *range_at(const struct vmm_row *row, const char *v)
+{
+	const struct vmm_range *r = &row->ranges[0];
+
+	for (int i = 1; i < row->nranges; i++)
+		if (vmm_version_cmp(v, row->ranges[i].from) >= 0)
+			r = &row->ranges[i];
+	return r;
+}
+
+const struct vmm_range *vmm_range_for(const struct vmm_row *row, const char *version)
+{
+	char buf[16];
+	const char *v;
+
+	if (!row)
+		return NULL;
+	v = usable_version(row, version, buf);
+	return v ? range_at(row, v) : NULL;
+}
+
+/* ---- guest RAM ------------------------------------------------------------ */
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t round_up(uint64_t x, uint64_t to)
+{
+	return (x + to - 1) / to * to;
+}
+
+/* QEMU 4.0-6.2: end of the map for a RAM size (virt_set_memmap, 5.2). */
+static uint64_t qemu_float_top(uint64_t ram)
+{
+	uint64_t base = round_up(GiB + ram, GiB);
+
+	if (base < 256 * GiB)
+		base = 256 * GiB;
+	base = round_up(base, 64 * MiB) + 64 * MiB;   /* REDIST2 */
+	base = round_up(base, 256 * MiB) + 256 * MiB; /* ECAM */
+	return round_up(base, 512 * GiB) + 512 * GiB; /* PCIe MMIO */
+}
+
+/* Largest RAM whose floating map still ends within 2^bits; the top is monotone. */
+static uint64_t qemu_float_max(int bits)
+{
+	uint64_t lo = 0, hi = 1ULL << bits, limit = 1ULL << bits;
+
+	if (qemu_float_top(0) > limit)
+		return 0;
+	while (hi - lo > MiB) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (qemu_float_top(mid) <= limit)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo / GiB * GiB;
+}
+
+static uint64_t fc_gap_max(int bits)
+{
+	uint64_t top = 1ULL << bits;
+
+	if (bits <= 38)
+		return top - 2 * GiB;
+	/* DRAM skips [256, 512) GiB (arch_memory_regions_with_gap). */
+	return min_u64(254 * GiB + (top > 512 * GiB ? top - 512 * GiB : 0), 1022 * GiB);
+}
+
+static uint64_t layout_max_ram(enum vmm_ram_layout l, int bits)
+{
+	uint64_t top;
+
+	if (bits < 32 || bits > 52)
+		return 0;
+	top = 1ULL << bits;
+	switch (l) {
+	case VMM_RAM_QEMU_LEGACY: /* LEGACY_RAMLIMIT_GB 255 */
+		return min_u64(255 * GiB, top - GiB);
+	case VMM_RAM_QEMU_FLOAT:
+		return qemu_float_max(bits);
+	case VMM_RAM_QEMU_FIT:
+	case VMM_RAM_AT_1G:
+		return top - GiB;
+	case VMM_RAM_AT_2G:
+		return top - 2 * GiB;
+	case VMM_RAM_FC: /* layout.rs DRAM_MEM_MAX_SIZE 0x00FF_8000_0000 */
+		return min_u64(top - 2 * GiB, 1022 * GiB);
+	case VMM_RAM_FC_GAP:
+		return fc_gap_max(bits);
+	case VMM_RAM_SOLO5: /* RAM below 4 GiB, MMIO window up to 5 GiB */
+		return bits >= 33 ? 4 * GiB : 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct vmm_row *ram_row(const char *name)
+{
+	const struct vmm_row *row = vmm_lookup(name);
+
+	/* libvirt's guests live in QEMU's map. */
+	return row && row->also_row ? vmm_lookup(row->also_row) : row;
+}
+
+uint64_t vmm_max_guest_ram(const char *name, const char *version, int ipa_bits)
+{
+	const struct vmm_row *row = ram_row(name);
+	const struct vmm_range *r;
+	uint64_t ram;
+
+	if (!row)
+		return 0;
+	r = vmm_range_for(row, version);
+	if (r)
+		return layout_max_ram(r->ram, ipa_bits);
+	/* Version unknown: only an answer every release agrees on. */
+	ram = layout_max_ram(row->ranges[0].ram, ipa_bits);
+	for (int i = 1; i < row->nranges; i++)
+		if (layout_max_ram(row->ranges[i].ram, ipa_bits) != ram)
+			return 0;
+	return ram;
+}
+
+/* ---- the judge ------------------------------------------------------------ */
+
+struct judgement {
+	enum vmm_verdict v;
+	char reason[256];
+	char fix[192];
+};
+
+/* The host as the judge sees it. */
+struct host {
+	int L;	    /* the limit; 0 cap absent; -1 unknown */
+	bool small; /* the limit is known to be below 40, even if its value is not */
+	enum kernel_behaviour kb;
+};
+
+static int map_bits(const struct vmm_range *r)
+{
+	int bits = 32;
+
+	for (int i = 0; i < VMM_MAX_REGIONS && r->regions[i].bits; i++)
+		if (!r->regions[i].opt_in && r->regions[i].bits > bits)
+			bits = r->regions[i].bits;
+	return bits;
+}
+
+/* Copies tmpl with {L} and {M} replaced (a format string would be unsafe here). */
+static void expand(char *dst, size_t len, const char *tmpl, int L, int M)
+{
+	size_t o = 0;
+
+	for (const char *p = tmpl; *p && o + 1 < len; p++) {
+		if (p[0] == '{' && (p[1] == 'L' || p[1] == 'M') && p[2] == '}') {
+			int v = p[1] == 'L' ? L : M;
+
+			if (v > 0)
+				o += (size_t)snprintf(dst + o, len - o, "%d", v);
+			else
+				o += (size_t)snprintf(dst + o, len - o, "N");
+			if (o >= len)
+				o = len - 1;
+			p += 2;
+			continue;
+		}
+		dst[o++] = *p;
+	}
+	dst[o] = '\0';
+}
+
+static const char *choice_text(enum vmm_ipa_choice c)
+{
+	switch (c) {
+	case VMM_IPA_TYPE0:
+		return "creates VM type 0 (the 40-bit default)";
+	case VMM_IPA_HOST_MAX:
+		return "asks for the host's IPA size";
+	case VMM_IPA_MINIMAL:
+		return "asks for the IPA bits its RAM needs";
+	case VMM_IPA_FIXED_MAP:
+		return "asks for the 40 IPA bits its fixed memory map needs";
+	case VMM_IPA_MAP_FITS:
+		return "sizes its memory map to the host's IPA limit";
+	default:
+		return "sizes its VM in a way not verified";
+	}
+}
+
+/* How a sized VMM used a limit of L bits (-1: known only to be below 40). */
+static void how_sized(char *dst, size_t len, enum vmm_ipa_choice c, int L)
+{
+	char lim[24];
+
+	if (L > 0)
+		snprintf(lim, sizeof(lim), "%d-bit limit", L);
+	else
+		snprintf(lim, sizeof(lim), "limit, below 40");
+	switch (c) {
+	case VMM_IPA_HOST_MAX:
+		if (L > 0)
+			snprintf(dst, len, "asks for the host's IPA size (%d bits)", L);
+		else
+			snprintf(dst, len, "asks for the host's IPA size (below 40 bits)");
+		break;
+	case VMM_IPA_MINIMAL:
+		snprintf(dst, len,
+			 "asks for the IPA bits its RAM needs (32 by default), "
+			 "within the %s",
+			 lim);
+		break;
+	case VMM_IPA_FIXED_MAP:
+		snprintf(dst, len, "asks for the 40 IPA bits its fixed map needs, within the %s",
+			 lim);
+		break;
+	default:
+		snprintf(dst, len, "sizes its memory map to the host's %s", lim);
+		break;
+	}
+}
+
+/* "the X, the Y" of the regions that end above 2^bits; returns what kind. */
+static int beyond(const struct vmm_range *r, int bits, char *list, size_t len)
+{
+	int kind = 0; /* 1 opt-in only, 2 devices, 3 RAM */
+	size_t o = 0;
+
+	list[0] = '\0';
+	for (int i = 0; i < VMM_MAX_REGIONS && r->regions[i].bits; i++) {
+		const struct vmm_region *g = &r->regions[i];
+		int k = g->ram ? 3 : g->opt_in ? 1 : 2;
+
+		if (g->bits <= bits)
+			continue;
+		kind = k > kind ? k : kind;
+		if (o < len)
+			o += (size_t)snprintf(list + o, len - o, "%s%s", o ? ", " : "", g->what);
+	}
+	return kind;
+}
+
+static void ram_note(char *dst, size_t len, const struct vmm_range *r, int bits)
+{
+	uint64_t ram = layout_max_ram(r->ram, bits);
+
+	dst[0] = '\0';
+	if (ram && bits)
+		snprintf(dst, len, "; guest RAM up to %llu GiB", (unsigned long long)(ram / GiB));
+}
+
+/*
+ * The VMM may use avail bits (how says how it got them): does its default map
+ * fit? adapts: it leaves out what does not fit itself (QEMU >= 7.0), rather
+ * than placing it out of the guest's reach.
+ */
+static void fit_map(const struct vmm_range *r, const char *label, const char *how, int avail,
+		    bool adapts, struct judgement *j)
+{
+	/* avail < 0: a limit known only to be below 40, so at most 39 bits. */
+	bool known = avail > 0;
+	char list[160], ram[48], msg[160];
+	int kind;
+
+	avail = known ? avail : KIC_DEFAULT_IPA - 1;
+	kind = beyond(r, avail, list, sizeof(list));
+	ram_note(ram, sizeof(ram), r, known ? avail : 0);
+	if (kind == 3) {
+		j->v = VV_FAILS;
+		expand(msg, sizeof(msg), r->size_fail ? r->size_fail : "memory above 2^{L}", avail,
+		       map_bits(r));
+		snprintf(j->reason, sizeof(j->reason), "%s %s, but its map needs %d: \"%s\"", label,
+			 how, map_bits(r), msg);
+		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+	} else if (kind == 2) {
+		j->v = VV_LIMITED;
+		snprintf(j->reason, sizeof(j->reason), "%s %s, %s%s %s%s", label, how,
+			 adapts ? "without" : "which cannot reach", known ? "" : " at least", list,
+			 ram);
+		snprintf(j->fix, sizeof(j->fix), "%s",
+			 r->fix ? r->fix : "a host with 40+ IPA bits");
+	} else {
+		j->v = VV_WORKS;
+		snprintf(j->reason, sizeof(j->reason), "%s %s%s%s%s", label, how, ram,
+			 kind ? "; out of reach: " : "", list);
+		if (kind)
+			snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+	}
+}
+
+static void type0_small(const struct vmm_range *r, const char *label, const struct host *h,
+			struct judgement *j)
+{
+	char lim[24];
+
+	snprintf(lim, sizeof(lim), h->L > 0 ? "%d-bit" : "below-40-bit", h->L);
+	switch (h->kb) {
+	case KB_DEFAULT_REJECTED:
+		j->v = VV_FAILS;
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s creates VM type 0 (40 bits), refused on this %s host: \"%s\"", label,
+			 lim, r->create_fail ? r->create_fail : "EINVAL");
+		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+		return;
+	case KB_DEFAULT_HANGS:
+		if (r->no_vcpu) {
+			j->v = VV_WORKS;
+			snprintf(j->reason, sizeof(j->reason),
+				 "%s creates VM type 0, which this unfixed kernel accepts; the "
+				 "probe VM never runs",
+				 label);
+			return;
+		}
+		j->v = VV_HANGS;
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s creates VM type 0; this kernel lacks the 2021 fix and accepts 40 bits "
+			 "on a %s host: the guest hangs on its first memory access",
+			 label, lim);
+		snprintf(j->fix, sizeof(j->fix),
+			 "%s; kernel 5.12+ (5.4.106, 5.10.24, 5.11.7) makes it a clean error",
+			 r->fix ? r->fix : "a VMM that asks for the size");
+		return;
+	case KB_DEFAULT_CAPPED:
+		if (h->L > 0) {
+			char how[80];
+
+			snprintf(how, sizeof(how),
+				 "creates VM type 0 and pKVM gives it the host's "
+				 "%d bits",
+				 h->L);
+			fit_map(r, label, how, h->L, false, j);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	j->v = VV_UNKNOWN;
+	snprintf(j->reason, sizeof(j->reason),
+		 "%s creates VM type 0 on a %s host: it fails on kernels with the 2021 fix "
+		 "(5.12, 5.4.106, 5.10.24, 5.11.7) and hangs on older ones",
+		 label, lim);
+	snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+}
+
+/* Type 0 on whatever host: the 40-bit default. */
+static void judge_type0(const struct vmm_range *r, const char *label, const struct host *h,
+			struct judgement *j)
+{
+	if (h->L >= KIC_DEFAULT_IPA) {
+		fit_map(r, label, "creates VM type 0 (40 bits)", KIC_DEFAULT_IPA, false, j);
+		return;
+	}
+	if (h->small) {
+		type0_small(r, label, h, j);
+		return;
+	}
+	if (h->L == 0 && h->kb == KB_DEFAULT_FITS) {
+		fit_map(r, label, "gets VM type 0 (40 bits; kernel without IPA sizes)",
+			KIC_DEFAULT_IPA, false, j);
+		return;
+	}
+	if (h->L == 0 && h->kb == KB_DEFAULT_HANGS && !r->no_vcpu) {
+		j->v = VV_HANGS;
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s gets VM type 0 from a kernel without IPA sizes (<4.20) on a CPU with "
+			 "fewer than 40 PA bits: the guest hangs",
+			 label);
+		snprintf(j->fix, sizeof(j->fix), "a kernel with KVM_CAP_ARM_VM_IPA_SIZE (4.20+)");
+		return;
+	}
+	j->v = VV_UNKNOWN;
+	snprintf(j->reason, sizeof(j->reason),
+		 "%s %s; the host's IPA limit is unknown (works from 40 bits)", label,
+		 h->L == 0 ? "gets VM type 0 (kernel without IPA sizes)" : choice_text(r->choice));
+}
+
+/* VMMs that pass a size; the limit is known or known to be below 40. */
+static void judge_sized(const struct vmm_range *r, const char *label, const struct host *h,
+			struct judgement *j)
+{
+	int L = h->L > 0 ? (h->L < 32 ? 32 : h->L) : -1;
+	int M = map_bits(r);
+	char msg[160], how[96];
+
+	if (r->choice == VMM_IPA_FIXED_MAP && (L < 0 || M > L)) {
+		j->v = VV_FAILS;
+		expand(msg, sizeof(msg), r->size_fail ? r->size_fail : "EINVAL", L, M);
+		snprintf(j->reason, sizeof(j->reason), "%s %s: \"%s\"", label,
+			 choice_text(r->choice), msg);
+		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+		return;
+	}
+	how_sized(how, sizeof(how), r->choice, L);
+	fit_map(r, label, how, L, r->choice == VMM_IPA_MAP_FITS, j);
+}
+
+static void judge_range(const struct vmm_range *r, const char *label, const struct host *h,
+			struct judgement *j)
+{
+	memset(j, 0, sizeof(*j));
+	if (r->choice == VMM_IPA_UNVERIFIED) {
+		j->v = VV_UNKNOWN;
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s: how this release sizes its VM is not "
+			 "verified",
+			 label);
+		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+		return;
+	}
+	/* Without the cap every VMM falls back to type 0. */
+	if (r->choice == VMM_IPA_TYPE0 || h->L == 0) {
+		judge_type0(r, label, h, j);
+		return;
+	}
+	if (h->L >= KIC_DEFAULT_IPA || h->small) {
+		judge_sized(r, label, h, j);
+		return;
+	}
+	j->v = VV_UNKNOWN;
+	snprintf(j->reason, sizeof(j->reason),
+		 "%s %s; the host's IPA limit is unknown (it works unless the kernel predates "
+		 "4.20)",
+		 label, choice_text(r->choice));
+}
+
+static struct host host_of(const struct vmm_env *env)
+{
+	struct host h = { env->ipa_limit, false, env->kb };
+
+	if (h.L > 0 && h.L < KIC_DEFAULT_IPA)
+		h.small = true;
+	/* The kernel behaviour alone tells which side of 40 an unknown limit is. */
+	if (h.L < 0 &&
+	    (h.kb == KB_DEFAULT_REJECTED || h.kb == KB_DEFAULT_HANGS || h.kb == KB_DEFAULT_CAPPED))
+		h.small = true;
+	if (h.L < 0 && h.kb == KB_DEFAULT_FITS)
+		h.L = KIC_DEFAULT_IPA;
+	return h;
+}
+
+static void format_version(const struct vmm_row *row, const char *v, char *out, size_t len)
+{
+	if (row->vkind == VMM_VER_DATE && strlen(v) == 8)
+		snprintf(out, len, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
+	else
+		snprintf(out, len, "%s", v);
+}
+
+/* A row (and the row it is judged with) at one usable version. */
+static void judge_at(const struct vmm_row *row, const char *v, const char *label,
+		     const struct host *h, struct judgement *j)
+{
+	const struct vmm_row *also = row->also_row ? vmm_lookup(row->also_row) : NULL;
+	struct judgement other;
+	char lab[96];
+
+	judge_range(range_at(row, v), label, h, j);
+	if (!also)
+		return;
+	/* libvirt: the probe must pass, then QEMU itself runs the guest. */
+	snprintf(lab, sizeof(lab), "%s's QEMU %s", row->display, v);
+	judge_range(range_at(also, v), lab, h, &other);
+	if (other.v > j->v || (other.v == j->v && j->v == VV_WORKS))
+		*j = other;
+}
+
+/* Every version where the answer may change, oldest first ("0" for the oldest). */
+static int version_points(const struct vmm_row *row, const char **pts, int max)
+{
+	const struct vmm_row *also = row->also_row ? vmm_lookup(row->also_row) : NULL;
+	int n = 0;
+
+	for (int i = 0; i < row->nranges && n < max; i++)
+		pts[n++] = row->ranges[i].from[0] ? row->ranges[i].from : "0";
+	for (int i = 1; also && i < also->nranges && n < max; i++)
+		pts[n++] = also->ranges[i].from;
+	for (int i = 1; i < n; i++) /* insertion sort: a handful of points */
+		for (int k = i; k > 0 && vmm_version_cmp(pts[k - 1], pts[k]) > 0; k--) {
+			const char *t = pts[k];
+
+			pts[k] = pts[k - 1];
+			pts[k - 1] = t;
+		}
+	return n;
+}
+
+/* "fails before 7.0.0, limited from 7.0.0" into reason from offset o. */
+static void describe_changes(const struct vmm_row *row, const char **pts,
+			     const enum vmm_verdict *vs, int n, struct judgement *j, size_t o)
+{
+	for (int i = 0; i < n && o < sizeof(j->reason); i++) {
+		char fv[24];
+		int next = i + 1;
+
+		if (i && vs[i] == vs[i - 1])
+			continue;
+		while (next < n && vs[next] == vs[i])
+			next++;
+		if (!i && next >= n)
+			break;
+		format_version(row, i ? pts[i] : pts[next], fv, sizeof(fv));
+		o += (size_t)snprintf(j->reason + o, sizeof(j->reason) - o, "%s%s %s %s",
+				      i ? ", " : "", vmm_verdict_name(vs[i]), i ? "from" : "before",
+				      fv);
+	}
+}
+
+/*
+ * Version unknown (or not usable, e.g. kvmtool's fixed "3.18.0"): judge each
+ * boundary. When all agree that is the verdict; else say where it changes.
+ */
+static void judge_unknown_version(const struct vmm_row *row, const char *given,
+				  const struct host *h, struct judgement *j)
+{
+	const char *pts[16];
+	enum vmm_verdict vs[16];
+	int n = version_points(row, pts, 16), i;
+	char lab[96];
+	size_t o;
+
+	snprintf(lab, sizeof(lab), "%s (%s)", row->display,
+		 row->nranges == 1 && !row->also_row ? "any version" : "every release agrees");
+	for (i = 0; i < n; i++) {
+		judge_at(row, pts[i], lab, h, j);
+		vs[i] = j->v;
+	}
+	for (i = 1; i < n && vs[i] == vs[0]; i++)
+		;
+	if (i == n)
+		return; /* j holds the newest release's judgement */
+	if (given && *given)
+		o = (size_t)snprintf(j->reason, sizeof(j->reason),
+				     "%s version \"%.20s\" tells "
+				     "nothing: ",
+				     row->display, given);
+	else
+		o = (size_t)snprintf(j->reason, sizeof(j->reason),
+				     "%s version unknown: ", row->display);
+	describe_changes(row, pts, vs, n, j, o);
+	j->v = VV_UNKNOWN;
+	snprintf(j->fix, sizeof(j->fix), "%s", row->version_hint);
+}
+
+static bool judge_arch(const struct vmm_env *env, struct vmm_result *out)
+{
+	switch (env->arch) {
+	case ARCH_ARM64:
+		return false;
+	case ARCH_X86_64:
+		out->verdict = VV_WORKS;
+		snprintf(out->reason, sizeof(out->reason), "x86 VM types carry no IPA size");
+		return true;
+	case ARCH_OTHER:
+		out->verdict = VV_UNKNOWN;
+		snprintf(out->reason, sizeof(out->reason),
+			 "only arm64 VM types carry an IPA size; this architecture is not judged");
+		return true;
+	default:
+		out->verdict = VV_UNKNOWN;
+		snprintf(out->reason, sizeof(out->reason), "unknown host architecture");
+		return true;
+	}
+}
+
+int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
+	      struct vmm_result *out)
+{
+	const struct vmm_row *row;
+	struct judgement j;
+	struct host h;
+	char buf[16], label[96], shown[24];
+	const char *v;
+
+	if (!env || !name || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	row = vmm_lookup(name);
+	if (!row)
+		return -ENOENT;
+	snprintf(out->name, sizeof(out->name), "%s", row->name);
+	snprintf(out->version, sizeof(out->version), "%s", version ? version : "");
+	if (judge_arch(env, out))
+		return 0;
+	h = host_of(env);
+	v = usable_version(row, version, buf);
+	if (v) {
+		format_version(row, v, shown, sizeof(shown));
+		snprintf(label, sizeof(label),
+			 row->vkind == VMM_VER_OF_QEMU ? "%s (QEMU %s)" : "%s %s", row->display,
+			 shown);
+		judge_at(row, v, label, &h, &j);
+	} else {
+		judge_unknown_version(row, version, &h, &j);
+	}
+	out->verdict = j.v;
+	snprintf(out->reason, sizeof(out->reason), "%s", j.reason);
+	snprintf(out->fix, sizeof(out->fix), "%s", j.fix);
+	return 0;
+}

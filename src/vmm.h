@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What each arm64 VMM does with KVM's guest IPA size, by release, and the
+ * pure judge that turns that knowledge plus the host's answers into a verdict.
+ * No I/O here: finding installed VMMs is vmm_detect.c's job.
+ */
+#ifndef KIC_VMM_H
+#define KIC_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check.h"
+
+/* Everything the judge may know about the host. */
+struct vmm_env {
+	enum kic_arch arch;
+	int ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; 0 = cap absent (pre-4.20), -1 unknown */
+	enum kernel_behaviour kb; /* measured or predicted type-0 behaviour */
+	bool kb_measured;
+};
+
+/* How a VMM picks the KVM_CREATE_VM type on arm64. */
+enum vmm_ipa_choice {
+	VMM_IPA_TYPE0,	    /* always type 0: the implicit 40-bit default */
+	VMM_IPA_HOST_MAX,   /* the host's limit; type 0 when the cap is absent */
+	VMM_IPA_MINIMAL,    /* the fewest bits its RAM needs; refuses more than the limit */
+	VMM_IPA_FIXED_MAP,  /* what its fixed memory map needs; refuses more than the limit */
+	VMM_IPA_MAP_FITS,   /* sizes its memory map to the limit, leaving out what does not fit */
+	VMM_IPA_UNVERIFIED, /* a release whose choice could not be established */
+};
+
+/* Where guest RAM goes, for the largest-RAM figure. */
+enum vmm_ram_layout {
+	VMM_RAM_NONE,	     /* not a RAM-at-a-base layout, or unknown */
+	VMM_RAM_QEMU_LEGACY, /* QEMU <= 3.1: 1 GiB base, at most 255 GiB */
+	VMM_RAM_QEMU_FLOAT,  /* QEMU 4.0-6.2: 1 GiB base, high IO floats above RAM */
+	VMM_RAM_QEMU_FIT,    /* QEMU >= 7.0: 1 GiB base, map cut to the IPA size */
+	VMM_RAM_AT_1G,	     /* RAM from 1 GiB to the top */
+	VMM_RAM_AT_2G,	     /* RAM from 2 GiB to the top */
+	VMM_RAM_FC,	     /* Firecracker: 2 GiB base, at most 1022 GiB */
+	VMM_RAM_FC_GAP,	     /* Firecracker >= 1.13: same, skipping [256, 512) GiB */
+	VMM_RAM_SOLO5,	     /* Solo5 hvt: RAM in [0, 4 GiB), MMIO at 4 GiB */
+};
+
+/* A part of the default memory map that needs more than 32 IPA bits. */
+struct vmm_region {
+	int bits;    /* IPA bits needed to reach its end; 0 ends the list */
+	bool ram;    /* backed by a memslot: out of reach means failure */
+	bool opt_in; /* only used with a non-default option */
+	const char *what;
+};
+
+#define VMM_MAX_REGIONS 3
+
+/* One release range of a VMM: [from, next range's from). */
+struct vmm_range {
+	const char *from; /* first version; "" = everything older than the next */
+	enum vmm_ipa_choice choice;
+	enum vmm_ram_layout ram;
+	bool no_vcpu; /* the VM only probes: it never runs, so it cannot hang */
+	struct vmm_region regions[VMM_MAX_REGIONS];
+	const char *create_fail; /* what the user sees when KVM_CREATE_VM is refused */
+	const char *size_fail;	 /* ... when the map needs more than the limit ({M}, {L}) */
+	const char *fix;	 /* the release or option that fixes it */
+};
+
+enum vmm_version_kind {
+	VMM_VER_RELEASE, /* dotted release numbers */
+	VMM_VER_DATE,	 /* no releases: the source date, YYYYMMDD */
+	VMM_VER_OF_QEMU, /* the version of the QEMU it drives */
+};
+
+struct vmm_row {
+	const char *name;	/* canonical name, as --vmm takes it */
+	const char *aliases[4]; /* binary and package names */
+	const char *display;	/* for sentences */
+	const char *what;	/* one line for --help */
+	enum vmm_version_kind vkind;
+	const char *also_row;	  /* judged together with this row at the same version */
+	const char *version_hint; /* how to learn the version, when unknown */
+	int nranges;
+	const struct vmm_range *ranges; /* sorted by from */
+};
+
+/* From `--version` output to "7.2.22"; -EINVAL when none, -ERANGE when len is short. */
+int vmm_version_parse(const char *name, const char *version_output, char *ver, size_t len);
+
+/* Numeric dotted compare; tolerates a "v" prefix and ignores suffixes ("-rc1", "-12-gabc"). */
+int vmm_version_cmp(const char *a, const char *b);
+
+/* By canonical name or alias; NULL when unknown. */
+const struct vmm_row *vmm_lookup(const char *name);
+const char *vmm_canonical_name(const char *name);
+
+/* The range a version falls in; NULL when the version is empty or unusable. */
+const struct vmm_range *vmm_range_for(const struct vmm_row *row, const char *version);
+
+/*
+ * Fills out (name, version, verdict, reason, fix; path and what_if are left
+ * zero for the caller). version NULL or "" means unknown. Pure.
+ * Returns 0, -EINVAL for NULL arguments, -ENOENT for an unknown VMM.
+ */
+int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
+	      struct vmm_result *out);
+
+/* Largest guest RAM this VMM's map holds in ipa_bits (default options); 0 unknown or none. */
+uint64_t vmm_max_guest_ram(const char *name, const char *version, int ipa_bits);
+
+/* "qemu, libvirt, ..." for --help and error messages. */
+const char *vmm_known_names(void);
+
+/* Rows in table order; NULL past the end. */
+int vmm_row_count(void);
+const struct vmm_row *vmm_row_at(int i);
+
+#endif
