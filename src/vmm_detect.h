@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Finding installed VMMs and their versions. Only trusted system directories
+ * are searched, never the caller's PATH; binaries are run (to ask their
+ * version) only on the live host and only when allowed.
+ */
+#ifndef KIC_VMM_DETECT_H
+#define KIC_VMM_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct vmm_found {
+	char name[32];	  /* canonical VMM name (vmm.h) */
+	char path[256];	  /* as on the host, also for a copied tree */
+	char version[64]; /* "" when not known */
+	bool version_known;
+	bool skipped; /* found but not trusted or not usable: note says why */
+	char note[128];
+};
+
+/*
+ * Looks in the trusted directories below sysroot ("/" = the live host).
+ * Runs `<binary> --version` (or its equivalent) only when allow_exec and the
+ * root is the live host; timeout_ms is the budget for all of those runs
+ * together. Returns the number of entries filled, or -errno.
+ */
+int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_found *out,
+	       int max);
+
+/*
+ * The same over an explicit NULL-terminated list of absolute directories on
+ * the live file system (binaries and libkrun.so.* alike), for tests.
+ * check_owner: skip files and directories not owned by root.
+ */
+int vmm_detect_dirs(const char *const *dirs, bool allow_exec, bool check_owner, int timeout_ms,
+		    struct vmm_found *out, int max);
+
+/*
+ * Runs path with argv[1] = arg (and nothing else) in a fixed environment,
+ * stdin from /dev/null, stdout and stderr into out (at most len - 1 bytes
+ * kept, NUL-terminated). Kills it and its process group at the deadline or
+ * when it prints more than 64 KiB. Returns its exit status (>= 0), or
+ * -ETIMEDOUT, -EMSGSIZE (flood) or another -errno; never leaves a zombie.
+ */
+int vmm_run_version(const char *path, const char *arg, int timeout_ms, char *out, size_t len);
+
+/*
+ * "1:7.2+dfsg-7+deb12u18+b3" (a Debian/Ubuntu qemu-system-* version) to the
+ * upstream release it carries, "7.2.7" here. 0 or -EINVAL.
+ */
+int vmm_debian_qemu_version(const char *debver, char *out, size_t len);
+
+#endif
