@@ -1,0 +1,342 @@
+#!/bin/sh
+# --nagios, checked by a real consumer: Nagios Core 4 (Debian's nagios4-core)
+# runs the tool as a service check on offline --sysroot trees built for each
+# state (OK, WARNING, CRITICAL, UNKNOWN) and for a usage error; its
+# status.dat must show the state, the status text, the long output and the
+# perfdata the tool printed. The perfdata is also parsed by
+# Monitoring::Plugin::Performance (libmonitoring-plugin-perl) and against the
+# grammar of the monitoring-plugins development guidelines:
+#   'label'=value[UOM];[warn];[crit];[min];[max]
+BIN=${1:-./kvm-ipa-check}
+. "$(dirname "$0")/lib.sh"
+BIN=$(readlink -f "$BIN")
+[ -x "$BIN" ] || skip "no binary at $BIN (build first)"
+
+need() { # install missing Debian packages, or skip saying which
+	missing=""
+	for p; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" -eq 0 ] || skip "needs$missing (not root: cannot apt-get)"
+	# shellcheck disable=SC2086
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $missing; } >/dev/null 2>&1 ||
+		skip "cannot apt-get install$missing"
+}
+need python3 perl libmonitoring-plugin-perl
+
+tmp=$(mktemp -d)
+ngpid=""
+NG=$tmp/ng
+mkdir -p "$NG/checkresults"
+cp "$BIN" "$NG/kvm-ipa-check" # the nagios user may not reach the build tree,
+BIN=$NG/kvm-ipa-check         # and usage errors name argv[0]: one path for all
+cleanup() {
+	[ -n "$ngpid" ] && kill "$ngpid" 2>/dev/null && sleep 0.3
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+chmod 755 "$tmp"
+
+# mktree ROOT LOGLINES...: a synthetic arm64 host (4x Cortex-A72, 44-bit PA,
+# 4 GiB of RAM at 1 GiB) whose kernel log is the given lines ("" = no log).
+mktree() {
+	r=$1 release=$2
+	shift 2
+	mkdir -p "$r/proc/sys/kernel" "$r/var/log" "$r/sys/devices/system/memory/memory8" \
+		"$r/sys/devices/system/cpu"
+	echo aarch64 >"$r/proc/sys/kernel/arch"
+	echo "$release" >"$r/proc/sys/kernel/osrelease"
+	echo "BOOT_IMAGE=/vmlinuz root=/dev/vda1" >"$r/proc/cmdline"
+	echo 0-3 >"$r/sys/devices/system/cpu/possible"
+	for c in 0 1 2 3; do
+		mkdir -p "$r/sys/devices/system/cpu/cpu$c/regs/identification"
+		echo 0x00000000410fd083 >"$r/sys/devices/system/cpu/cpu$c/regs/identification/midr_el1"
+	done
+	echo 8000000 >"$r/sys/devices/system/memory/block_size_bytes"
+	echo online >"$r/sys/devices/system/memory/memory8/state"
+	printf '40000000-13fffffff : System RAM\n' >"$r/proc/iomem"
+	if [ $# -gt 0 ]; then
+		for l; do printf '[    0.312004] %s\n' "$l"; done >"$r/var/log/dmesg"
+	fi
+	chmod -R a+rX "$r"
+}
+mktree "$tmp/ok" 6.1.0-28-arm64 "kvm [1]: IPA Size Limit: 44 bits" \
+	"kvm [1]: VHE mode initialized successfully"
+mktree "$tmp/warning" 6.1.0-28-arm64 \
+	"kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)"
+mktree "$tmp/critical" 5.10.23 "------------[ cut here ]------------" \
+	"KVM IPA Size Limit (36 bits) is smaller than default size" \
+	"---[ end trace ]---" "kvm [1]: IPA Size Limit: 36 bits"
+mktree "$tmp/unknown" 6.1.0-28-arm64
+
+# Each case: name, expected exit code, arguments.
+CASES="ok 0 --sysroot $tmp/ok
+warning 1 --sysroot $tmp/warning
+critical 2 --sysroot $tmp/critical
+unknown 3 --sysroot $tmp/unknown
+usage 3 --bogus-option
+badroot 3 --sysroot $tmp/does-not-exist"
+
+# --- the tool alone: exit codes, status line, perfdata grammar ---
+cat >"$tmp/grammar.py" <<'PY'
+# monitoring-plugins development guidelines, "Plugin Output" / "Performance data"
+import re, sys
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+want = sys.argv[2]
+errs = []
+if lines[-1] != '':
+    errs.append('output does not end with a newline')
+first = lines[0]
+text, _, perf = first.partition('|')
+m = re.match(r'^KVM-IPA (OK|WARNING|CRITICAL|UNKNOWN) - \S', text)
+if not m:
+    errs.append('status line is not "KVM-IPA STATUS - text": %r' % first)
+elif m.group(1) != want:
+    errs.append('status word %s, want %s' % (m.group(1), want))
+if first.count('|') > 1:
+    errs.append("more than one '|' on the status line")
+for l in lines[1:]:
+    if '|' in l:
+        errs.append("'|' in the long output (it would start perfdata): %r" % l)
+num = r'-?(?:\d+(?:\.\d*)?|\.\d+)'
+rng = r'@?(?:~|%s)?:?(?:%s)?' % (num, num)
+label = r"(?:'(?:[^'=]|'')+'|[^'= ]+)"
+uom = r'(?:s|ms|us|%|B|KB|MB|GB|TB|c)?'
+item = r'%s=(%s)%s(?:;(?:%s)?(?:;(?:%s)?(?:;(?:%s)?(?:;(?:%s)?)?)?)?)?' % (
+    label, num, uom, rng, rng, num, num)
+toks = perf.split()
+for t in toks:
+    if not re.fullmatch(item, t):
+        errs.append('perfdata item does not follow the grammar: %r' % t)
+if len(first.encode()) > 4000:
+    errs.append('status line longer than 4000 bytes')
+for e in errs:
+    print('#   ' + e)
+print(len(toks))
+sys.exit(1 if errs else 0)
+PY
+cat >"$tmp/perfparse.pl" <<'PL'
+# Monitoring::Plugin::Performance, the parser Perl-based consumers use.
+use strict; use warnings;
+use Monitoring::Plugin::Performance use_die => 1;
+my ($perf, $want) = @ARGV;
+my @p = Monitoring::Plugin::Performance->parse_perfstring($perf);
+printf "%s=%s%s min=%s max=%s\n", $_->label, $_->value, $_->uom,
+	$_->min // '', $_->max // '' for @p;
+exit(scalar(@p) == $want ? 0 : 1);
+PL
+# This host's real KVM too (probe perfdata), for the format checks only.
+if [ -e /dev/kvm ]; then
+	timeout 30 "$BIN" --nagios --no-default-probe >/dev/null 2>&1
+	LIVE="live $? --no-default-probe"
+fi
+echo "$CASES${LIVE:+
+$LIVE}" | while read -r name want args; do
+	# shellcheck disable=SC2086
+	timeout 10 "$BIN" --nagios $args >"$tmp/$name.out" 2>"$tmp/$name.err"
+	echo $? >"$tmp/$name.rc"
+done
+words="OK WARNING CRITICAL UNKNOWN"
+echo "$CASES" >"$tmp/cases"
+echo "$CASES${LIVE:+
+$LIVE}" >"$tmp/allcases"
+while read -r name want args; do
+	is "$(cat "$tmp/$name.rc")" "$want" "$name: --nagios exit $want"
+	if [ "$name" = usage ]; then
+		# argp's own message, like the monitoring-plugins' usage errors
+		# (they print usage, not a status line, and exit UNKNOWN).
+		case $(cat "$tmp/$name.out") in
+		*"|"*) fail "usage error: a '|' would be taken for perfdata" ;;
+		*) pass "usage error: no perfdata" ;;
+		esac
+		continue
+	fi
+	word=$(echo $words | cut -d' ' -f$((want + 1)))
+	if n=$(python3 "$tmp/grammar.py" "$tmp/$name.out" "$word"); then
+		pass "$name: status line and $n perfdata items follow the guidelines"
+	else
+		fail "$name: output breaks the guidelines: $(cat "$tmp/$name.out")"
+		echo "$n" | grep '^#'
+	fi
+	perf=$(head -n 1 "$tmp/$name.out" | sed -n 's/^[^|]*|//p')
+	n=$(echo "$n" | tail -n 1)
+	if out=$(perl "$tmp/perfparse.pl" "$perf" "$n" 2>&1); then
+		pass "$name: Monitoring::Plugin::Performance parses all $n perfdata items"
+	else
+		fail "$name: Monitoring::Plugin::Performance: '$perf' -> $out"
+	fi
+done <"$tmp/allcases"
+for f in ok warning critical unknown; do
+	case $(sed '1s/|.*//' "$tmp/$f.out") in
+	*";"*) fail "$f: a ';' in the text (Nagios 4 shows it as ':')" ;;
+	*) pass "$f: no ';' in the text (Nagios 4 would show it as ':')" ;;
+	esac
+done
+contains "$(cat "$tmp/usage.out")" "unrecognized option" "usage error: the message is on stdout"
+contains "$(cat "$tmp/badroot.out")" "KVM-IPA UNKNOWN - " "missing --sysroot: UNKNOWN status line"
+contains "$(head -n 1 "$tmp/ok.out")" "ipa_limit_bits=44;;;32;52" "ok: perfdata has the 44-bit limit"
+contains "$(head -n 1 "$tmp/warning.out")" "ipa_limit_bits=36;;;32;52" "warning: perfdata has the 36-bit limit"
+
+# --- a real consumer: Nagios Core runs the checks and records the results ---
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# not root: the nagios4 part needs the nagios user and apt-get"
+	done_testing
+	exit $?
+fi
+need nagios4-core
+cat >"$NG/nagios.cfg" <<EOF
+log_file=$NG/nagios.log
+cfg_file=$NG/objects.cfg
+object_cache_file=$NG/objects.cache
+precached_object_file=$NG/objects.precache
+status_file=$NG/status.dat
+status_update_interval=1
+temp_file=$NG/nagios.tmp
+temp_path=$NG
+lock_file=$NG/nagios.lock
+check_result_path=$NG/checkresults
+command_file=$NG/nagios.cmd
+check_external_commands=1
+nagios_user=nagios
+nagios_group=nagios
+retain_state_information=0
+state_retention_file=$NG/retention.dat
+interval_length=1
+max_service_check_spread=1
+max_host_check_spread=1
+enable_notifications=0
+use_syslog=0
+service_check_timeout=20
+EOF
+{
+	cat <<EOF
+define command {
+  command_name kvm-ipa-check
+  command_line $NG/kvm-ipa-check --nagios \$ARG1\$
+}
+define command {
+  command_name noop
+  command_line /bin/true
+}
+define timeperiod {
+  timeperiod_name always
+  alias always
+  sunday 00:00-24:00
+  monday 00:00-24:00
+  tuesday 00:00-24:00
+  wednesday 00:00-24:00
+  thursday 00:00-24:00
+  friday 00:00-24:00
+  saturday 00:00-24:00
+}
+define contact {
+  contact_name nobody
+  host_notifications_enabled 0
+  service_notifications_enabled 0
+  host_notification_period always
+  service_notification_period always
+  host_notification_options n
+  service_notification_options n
+  host_notification_commands noop
+  service_notification_commands noop
+}
+define host {
+  host_name kvmhost
+  address 127.0.0.1
+  check_command noop
+  max_check_attempts 1
+  check_period always
+  notification_period always
+  contacts nobody
+  active_checks_enabled 0
+}
+EOF
+	while read -r name want args; do
+		cat <<EOF
+define service {
+  host_name kvmhost
+  service_description $name
+  check_command kvm-ipa-check!$args
+  max_check_attempts 1
+  check_interval 86400
+  retry_interval 86400
+  notification_interval 86400
+  check_period always
+  notification_period always
+  contacts nobody
+}
+EOF
+	done <"$tmp/cases"
+} >"$NG/objects.cfg"
+chown -R nagios:nagios "$NG"
+chmod 755 "$NG"
+
+if out=$(nagios4 -v "$NG/nagios.cfg" 2>&1); then pass "nagios4 -v accepts the check definitions"
+else fail "nagios4 -v: $(echo "$out" | grep -i error)"; fi
+nagios4 "$NG/nagios.cfg" >"$NG/console.log" 2>&1 &
+ngpid=$!
+# Nagios spreads the first checks over the interval: force each one now.
+for i in $(seq 1 50); do [ -p "$NG/nagios.cmd" ] && break; sleep 0.1; done
+now=$(date +%s)
+while read -r name want args; do
+	echo "[$now] SCHEDULE_FORCED_SVC_CHECK;kvmhost;$name;$now" >"$NG/nagios.cmd"
+done <"$tmp/cases"
+ncases=$(wc -l <"$tmp/cases")
+for i in $(seq 1 100); do
+	n=$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)
+	[ "${n:-0}" -ge "$ncases" ] && break
+	sleep 0.3
+done
+cp "$NG/status.dat" "$tmp/status.dat" 2>/dev/null
+kill "$ngpid" 2>/dev/null
+wait "$ngpid" 2>/dev/null
+ngpid=""
+[ -s "$tmp/status.dat" ] || fail "nagios wrote no status.dat: $(tail -5 "$NG/nagios.log")"
+
+# status.dat -> one "name|state|output|long|perf" record per service
+cat >"$tmp/status.py" <<'PY'
+import sys
+svc, cur = {}, None
+for line in open(sys.argv[1], encoding='utf-8', errors='replace'):
+    line = line.rstrip('\n')
+    if line.startswith('servicestatus {'):
+        cur = {}
+    elif line.strip() == '}' and cur is not None:
+        svc[cur.get('service_description')] = cur
+        cur = None
+    elif cur is not None and '=' in line:
+        k, _, v = line.strip().partition('=')
+        cur[k] = v
+s = svc.get(sys.argv[2], {})
+out = open(sys.argv[3], encoding='utf-8').read().rstrip('\n').split('\n')
+status, _, perf = out[0].partition('|')
+# Exactly what the tool printed (Nagios 4 would show a ';' as ':').
+want = {
+    'has_been_checked': '1',
+    'current_state': sys.argv[4],
+    'plugin_output': status.strip(),
+    'long_plugin_output': '\\n'.join(out[1:]),
+    'performance_data': perf.strip(),
+}
+bad = ['%s: nagios has %r, the tool printed %r' % (k, s.get(k), v)
+       for k, v in want.items() if s.get(k) != v]
+for b in bad:
+    print('#   ' + b)
+sys.exit(1 if bad else 0)
+PY
+while read -r name want args; do
+	if python3 "$tmp/status.py" "$tmp/status.dat" "$name" "$tmp/$name.out" "$want" >"$tmp/st" 2>&1; then
+		pass "nagios: $name is state $want with the tool's output, long output and perfdata"
+	else
+		fail "nagios: $name"
+		cat "$tmp/st"
+	fi
+done <"$tmp/cases"
+grep -q "SERVICE ALERT: kvmhost;critical;CRITICAL;HARD" "$NG/nagios.log" &&
+	pass "nagios logged a HARD CRITICAL alert for the unfixed kernel" ||
+	fail "no CRITICAL alert in nagios.log: $(grep ALERT "$NG/nagios.log")"
+
+done_testing
