@@ -1,0 +1,372 @@
+#!/bin/sh
+# --prometheus, checked by Prometheus's own tools: `promtool check metrics`
+# (Debian's prometheus package) on the output for every state, node_exporter's
+# textfile collector (prometheus-node-exporter, on 127.0.0.1 only) serving the
+# file, `promtool check rules` and `promtool test rules` on the sample alert
+# rules fed with the tool's own metrics, `systemd-analyze verify` on the
+# sample timer and service; and --output FILE: atomic (rename only, as seen by
+# inotify; 200 rewrites under a concurrent reader that never sees half a
+# file), no temp file left behind, mode 0644, failure leaves no litter.
+BIN=${1:-./kvm-ipa-check}
+. "$(dirname "$0")/lib.sh"
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$(readlink -f "$BIN")
+[ -x "$BIN" ] || skip "no binary at $BIN (build first)"
+
+need() { # install missing Debian packages, or skip saying which
+	missing=""
+	for p; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" -eq 0 ] || skip "needs$missing (not root: cannot apt-get)"
+	# shellcheck disable=SC2086
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $missing; } >/dev/null 2>&1 ||
+		skip "cannot apt-get install$missing"
+}
+need python3 prometheus prometheus-node-exporter inotify-tools
+command -v promtool >/dev/null || skip "promtool not found after installing prometheus"
+
+tmp=$(mktemp -d)
+nepid=""
+cleanup() {
+	[ -n "$nepid" ] && kill "$nepid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# mktree ROOT RELEASE LOGLINES...: a synthetic arm64 host (4x Cortex-A72,
+# 44-bit PA, 4 GiB of RAM at 1 GiB) whose kernel log is the given lines.
+mktree() {
+	r=$1 release=$2
+	shift 2
+	mkdir -p "$r/proc/sys/kernel" "$r/var/log" "$r/sys/devices/system/memory/memory8" \
+		"$r/sys/devices/system/cpu"
+	echo aarch64 >"$r/proc/sys/kernel/arch"
+	echo "$release" >"$r/proc/sys/kernel/osrelease"
+	echo "BOOT_IMAGE=/vmlinuz root=/dev/vda1" >"$r/proc/cmdline"
+	echo 0-3 >"$r/sys/devices/system/cpu/possible"
+	for c in 0 1 2 3; do
+		mkdir -p "$r/sys/devices/system/cpu/cpu$c/regs/identification"
+		echo 0x00000000410fd083 >"$r/sys/devices/system/cpu/cpu$c/regs/identification/midr_el1"
+	done
+	echo 8000000 >"$r/sys/devices/system/memory/block_size_bytes"
+	echo online >"$r/sys/devices/system/memory/memory8/state"
+	printf '40000000-13fffffff : System RAM\n' >"$r/proc/iomem"
+	if [ $# -gt 0 ]; then
+		for l; do printf '[    0.312004] %s\n' "$l"; done >"$r/var/log/dmesg"
+	fi
+}
+mktree "$tmp/ok" 6.1.0-28-arm64 "kvm [1]: IPA Size Limit: 44 bits"
+mktree "$tmp/warning" 6.1.0-28-arm64 \
+	"kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)"
+mktree "$tmp/critical" 5.10.23 "------------[ cut here ]------------" \
+	"KVM IPA Size Limit (36 bits) is smaller than default size" \
+	"---[ end trace ]---" "kvm [1]: IPA Size Limit: 36 bits"
+mktree "$tmp/unknown" 6.1.0-28-arm64
+
+# value NAME FILE: the sample value of an unlabelled metric
+value() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
+
+# --- promtool check metrics on every state, live and what-if ---
+i=0
+for st in ok warning critical unknown; do
+	"$BIN" --prometheus --sysroot "$tmp/$st" >"$tmp/$st.prom" 2>/dev/null
+	is "$?" "$i" "$st tree: exit $i"
+	is "$(value kvm_ipa_status "$tmp/$st.prom")" "$i" "$st tree: kvm_ipa_status $i"
+	i=$((i + 1))
+done
+is "$(value kvm_ipa_size_limit "$tmp/ok.prom")" 44 "ok tree: kvm_ipa_size_limit 44"
+is "$(value kvm_ipa_size_limit "$tmp/warning.prom")" 36 "warning tree: kvm_ipa_size_limit 36"
+is "$(value kvm_ipa_host_pa_size "$tmp/ok.prom")" 44 "ok tree: kvm_ipa_host_pa_size 44 (Cortex-A72)"
+"$BIN" --prometheus --sysroot "$tmp/warning" --vmm qemu=7.2 --vmm firecracker=1.4 \
+	--vmm kvmtool >"$tmp/whatif.prom" 2>/dev/null
+# The same VMM twice must still be one series (node_exporter rejects repeats).
+"$BIN" --prometheus --sysroot "$tmp/critical" --vmm qemu=5.2 --vmm crosvm --vmm qemu=5.2 \
+	>"$tmp/whatif-crit.prom" 2>/dev/null
+# A distribution QEMU and a self-built one in /usr/local/bin: two series.
+cp -a "$tmp/warning" "$tmp/twoqemu"
+mkdir -p "$tmp/twoqemu/usr/bin" "$tmp/twoqemu/usr/local/bin"
+for d in usr/bin usr/local/bin; do
+	printf '\177ELF' >"$tmp/twoqemu/$d/qemu-system-aarch64"
+	chmod 755 "$tmp/twoqemu/$d/qemu-system-aarch64"
+done
+"$BIN" --prometheus --sysroot "$tmp/twoqemu" >"$tmp/twoqemu.prom" 2>/dev/null
+is "$(grep -c '^kvm_ipa_vmm_verdict{vmm="qemu"' "$tmp/twoqemu.prom")" 2 "two QEMU binaries: two series"
+LIVE=""
+if [ -e /dev/kvm ]; then # this host's real KVM: probe series too
+	timeout 30 "$BIN" --prometheus --no-default-probe >"$tmp/live.prom" 2>/dev/null
+	LIVE=live
+fi
+for f in ok warning critical unknown whatif whatif-crit twoqemu $LIVE; do
+	if out=$(promtool check metrics <"$tmp/$f.prom" 2>&1) && [ -z "$out" ]; then
+		pass "promtool check metrics: $f output is clean"
+	else
+		fail "promtool check metrics on $f: $(echo "$out" | sort -u | tr '\n' ' ')"
+	fi
+	# promtool does not look for repeated series; the collector rejects them.
+	dup=$(grep -v '^#' "$tmp/$f.prom" | awk '{ $NF = ""; print }' | sort | uniq -d)
+	is "$dup" "" "$f: every series appears once"
+done
+contains "$(cat "$tmp/whatif.prom")" 'kvm_ipa_vmm_verdict{vmm="qemu",version="7.2"' \
+	"what-if VMMs become kvm_ipa_vmm_verdict series"
+contains "$(cat "$tmp/whatif.prom")" 'what_if="1"} 1' "what-if series say so"
+
+# --- node_exporter's textfile collector serves the files ---
+NE=$(command -v prometheus-node-exporter || command -v node_exporter)
+mkdir -p "$tmp/textfile"
+cp "$tmp/whatif-crit.prom" "$tmp/textfile/kvm_ipa.prom"
+port=""
+for try in 1 2 3 4 5; do
+	p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+	"$NE" --web.listen-address="127.0.0.1:$p" --collector.disable-defaults \
+		--collector.textfile --collector.textfile.directory="$tmp/textfile" \
+		>>"$tmp/ne.log" 2>&1 & # appending: the log is emptied before each scrape
+	nepid=$!
+	for w in $(seq 1 30); do
+		if python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$p/metrics', timeout=1)" 2>/dev/null; then
+			port=$p
+			break 2
+		fi
+		kill -0 "$nepid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$nepid" 2>/dev/null
+	wait "$nepid" 2>/dev/null
+	nepid=""
+done
+if [ -z "$port" ]; then
+	fail "node_exporter did not start: $(tail -3 "$tmp/ne.log")"
+else
+	scrape() {
+		python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:$port/metrics', timeout=5).read().decode())"
+	}
+	for f in whatif-crit twoqemu ok $LIVE; do
+		cp "$tmp/$f.prom" "$tmp/textfile/.tmp" && mv "$tmp/textfile/.tmp" "$tmp/textfile/kvm_ipa.prom"
+		: >"$tmp/ne.log"
+		m=$(scrape)
+		err=$(echo "$m" | awk '$1 == "node_textfile_scrape_error" { print $2 }')
+		if [ "$err" = 0 ] && echo "$m" | grep -q '^kvm_ipa_status ' &&
+			! grep -aq 'level=error' "$tmp/ne.log"; then
+			pass "node_exporter serves the $f metrics without an error"
+		else
+			fail "node_exporter rejects the $f file (scrape_error '$err'): $(grep -a 'level=error' "$tmp/ne.log" | head -c 600)"
+		fi
+	done
+	# node_exporter 1.5 labels the full path, older ones the name alone.
+	if echo "$m" | grep -Eq '^node_textfile_mtime_seconds\{file="(.*/)?kvm_ipa\.prom"\} '; then
+		pass "node_exporter labels the file as the staleness rule expects"
+	else
+		fail "no node_textfile_mtime_seconds for kvm_ipa.prom: $(echo "$m" | grep node_textfile_mtime)"
+	fi
+	kill "$nepid" 2>/dev/null
+	wait "$nepid" 2>/dev/null
+	nepid=""
+fi
+
+# --- the sample alert rules ---
+RULES=$REPO/contrib/prometheus/kvm-ipa.rules.yml
+if out=$(promtool check rules "$RULES" 2>&1); then pass "promtool check rules: $(echo "$out" | tail -n 1 | sed 's/^ *//')"
+else fail "promtool check rules: $out"; fi
+
+# promtool test rules, fed with the tool's metrics: host a is WARNING,
+# host b CRITICAL (what-if VMMs must not alert), host c has a broken VMM
+# installed, host d's file went stale.
+series() { # FILE INSTANCE -> input_series entries, constant for 2 h
+	awk -v inst="$2" '
+	/^#/ || NF < 2 { next }
+	{
+		name = $1; val = $2
+		if (index(name, "{")) sub(/{/, "{instance=\"" inst "\",", name)
+		else name = name "{instance=\"" inst "\"}"
+		gsub(/"/, "\\\"", name)
+		printf "      - series: \"%s\"\n        values: \"%s+0x120\"\n", name, val
+	}' "$1"
+}
+{
+	echo "rule_files:"
+	echo "  - $RULES"
+	echo "evaluation_interval: 1m"
+	echo "tests:"
+	echo "  - interval: 1m"
+	echo "    input_series:"
+	series "$tmp/whatif.prom" a
+	series "$tmp/whatif-crit.prom" b
+	cat <<'EOF'
+      - series: 'kvm_ipa_status{instance="c"}'
+        values: '2+0x120'
+      - series: 'kvm_ipa_vmm_verdict{instance="c",vmm="qemu",version="5.2.0",path="/usr/bin/qemu-system-aarch64",verdict="hangs",what_if="0"}'
+        values: '1+0x120'
+      - series: 'node_textfile_mtime_seconds{instance="d",file="/var/lib/prometheus/node-exporter/kvm_ipa.prom"}'
+        values: '0+0x200'
+    alert_rule_test:
+      - eval_time: 30m
+        alertname: KvmIpaWarning
+        exp_alerts: []
+      - eval_time: 90m
+        alertname: KvmIpaWarning
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: a}
+            exp_annotations:
+              summary: "Reduced KVM guest IPA size on a: 36 bits"
+              description: "The KVM guest IPA size limit on a is 36 bits: VMMs that ask for a size work, VMMs relying on the default 40 bits are refused. Run `kvm-ipa-check --verbose` there for details."
+      - eval_time: 5m
+        alertname: KvmIpaCritical
+        exp_alerts:
+          - exp_labels: {severity: critical, instance: b}
+            exp_annotations:
+              summary: "VMMs on b will fail or hang (KVM guest IPA size)"
+              description: "kvm-ipa-check reports CRITICAL on b: a VMM relying on the default 40-bit guest IPA size fails or its guest hangs. Run `kvm-ipa-check --verbose` there for the reason and the fix."
+          - exp_labels: {severity: critical, instance: c}
+            exp_annotations:
+              summary: "VMMs on c will fail or hang (KVM guest IPA size)"
+              description: "kvm-ipa-check reports CRITICAL on c: a VMM relying on the default 40-bit guest IPA size fails or its guest hangs. Run `kvm-ipa-check --verbose` there for the reason and the fix."
+      - eval_time: 5m
+        alertname: KvmIpaVmmBroken
+        exp_alerts:
+          - exp_labels: {severity: critical, instance: c, vmm: qemu, version: 5.2.0, path: /usr/bin/qemu-system-aarch64, verdict: hangs, what_if: "0"}
+            exp_annotations:
+              summary: "qemu 5.2.0 hangs on c"
+              description: "kvm-ipa-check judges that the installed qemu 5.2.0 hangs with this host's KVM guest IPA size. `kvm-ipa-check --verbose` there names the fix."
+      - eval_time: 5m
+        alertname: KvmIpaUnknown
+        exp_alerts: []
+      - eval_time: 100m
+        alertname: KvmIpaCheckStale
+        exp_alerts: []
+      - eval_time: 181m
+        alertname: KvmIpaCheckStale
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: d, file: /var/lib/prometheus/node-exporter/kvm_ipa.prom}
+            exp_annotations:
+              summary: "kvm_ipa.prom on d is not being rewritten"
+              description: "The textfile written by kvm-ipa-check-textfile.timer is older than 3 hours: check `systemctl status kvm-ipa-check-textfile.service` there."
+EOF
+} >"$tmp/rules_test.yml"
+if out=$(promtool test rules "$tmp/rules_test.yml" 2>&1); then
+	pass "promtool test rules: the alerts fire on the tool's own metrics, and only those"
+else
+	fail "promtool test rules: $out"
+fi
+
+# --- the systemd units ---
+if command -v systemd-analyze >/dev/null && [ -e /lib/systemd/system/sysinit.target ]; then
+	# The host's unit tree for the default dependencies, the build for the
+	# binary (ExecStart= must name an executable); man pages checked below.
+	U=$tmp/units
+	mkdir -p "$U"
+	for f in kvm-ipa-check-textfile.service kvm-ipa-check-textfile.timer; do
+		sed "s|/usr/bin/kvm-ipa-check |$BIN |" "$REPO/contrib/systemd/$f" >"$U/$f"
+	done
+	if out=$(cd "$U" && systemd-analyze verify --man=no \
+		./kvm-ipa-check-textfile.service ./kvm-ipa-check-textfile.timer 2>&1) && [ -z "$out" ]; then
+		pass "systemd-analyze verify: service and timer are clean"
+	else
+		fail "systemd-analyze verify: $out"
+	fi
+	[ -f "$REPO/man/kvm-ipa-check.1" ] && pass "Documentation=man:kvm-ipa-check(1) exists" ||
+		fail "the units cite man:kvm-ipa-check(1), which is missing"
+	cmd=$(sed -n 's/^ExecStart=//p' "$REPO/contrib/systemd/kvm-ipa-check-textfile.service")
+	case "$cmd" in
+	"/usr/bin/kvm-ipa-check --prometheus "*"--output /var/lib/prometheus/node-exporter/kvm_ipa.prom"*)
+		pass "the service writes node_exporter's default textfile directory" ;;
+	*) fail "unexpected ExecStart: $cmd" ;;
+	esac
+	# Its arguments are ones the tool takes (run here on an offline tree).
+	# shellcheck disable=SC2086
+	set -- ${cmd#/usr/bin/kvm-ipa-check }
+	args=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--output) shift; args="$args --output $tmp/unit.prom" ;;
+		*) args="$args $1" ;;
+		esac
+		shift
+	done
+	# shellcheck disable=SC2086
+	"$BIN" $args --sysroot "$tmp/warning" 2>"$tmp/unit.err"
+	is "$?" 1 "the service's command line runs (WARNING tree)"
+	[ -s "$tmp/unit.prom" ] && pass "the service's command line writes the file" ||
+		fail "the service's command line wrote nothing: $(cat "$tmp/unit.err")"
+else
+	echo "# systemd (systemd-analyze and its units) not installed: units not verified"
+fi
+
+# --- --output: atomic replace ---
+D=$tmp/out
+mkdir -p "$D"
+OUT=$D/kvm_ipa.prom
+"$BIN" --prometheus --sysroot "$tmp/ok" --output "$OUT"
+is "$?" 0 "--output: exit code is the verdict"
+cmp -s "$OUT" "$tmp/ok.prom" && pass "--output writes what stdout would" ||
+	fail "--output content differs from stdout"
+is "$(stat -c %a "$OUT")" 644 "--output file is mode 0644 (node_exporter reads it as its own user)"
+
+# inotify: kvm_ipa.prom itself is never created or written in place; it only
+# appears by a rename (MOVED_TO) of a finished temp file.
+inotifywait -q -m -e create,modify,close_write,moved_to,moved_from,delete \
+	--format '%e %f' "$D" >"$tmp/events" 2>/dev/null &
+inpid=$!
+sleep 0.5
+for n in 1 2 3; do "$BIN" --prometheus --sysroot "$tmp/warning" --output "$OUT"; done
+sleep 0.5
+kill "$inpid" 2>/dev/null
+wait "$inpid" 2>/dev/null
+direct=$(grep ' kvm_ipa\.prom$' "$tmp/events" | grep -v '^MOVED_TO ')
+is "$direct" "" "inotify: no CREATE/MODIFY/CLOSE_WRITE on kvm_ipa.prom itself"
+is "$(grep -c '^MOVED_TO kvm_ipa\.prom$' "$tmp/events")" 3 "inotify: each run is one rename onto it"
+temps=$(grep '^CREATE ' "$tmp/events" | awk '{print $2}' | sort -u | wc -l)
+is "$temps" 3 "inotify: each run wrote its own temp file"
+
+# 200 rewrites alternating two different reports, under a reader that
+# re-reads the file as fast as it can: every read is one whole report.
+cat >"$tmp/reader.py" <<'PY'
+import os, sys, time
+path, a, b, stop = sys.argv[1:5]
+want = {open(a, 'rb').read(), open(b, 'rb').read()}
+reads = bad = 0
+while not os.path.exists(stop):
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except FileNotFoundError:
+        bad += 1
+        continue
+    reads += 1
+    if data not in want:
+        bad += 1
+        if bad < 3:
+            sys.stderr.write('partial read (%d bytes): %r\n' % (len(data), data[-80:]))
+print(reads, bad)
+PY
+python3 "$tmp/reader.py" "$OUT" "$tmp/ok.prom" "$tmp/warning.prom" "$tmp/stop" >"$tmp/reads" 2>"$tmp/reader.err" &
+rpid=$!
+sleep 0.2
+n=0
+while [ $n -lt 200 ]; do
+	if [ $((n % 2)) -eq 0 ]; then t=warning; else t=ok; fi
+	"$BIN" --prometheus --sysroot "$tmp/$t" --output "$OUT" 2>/dev/null
+	n=$((n + 1))
+done
+touch "$tmp/stop"
+wait "$rpid"
+read -r reads bad <"$tmp/reads"
+if [ "${bad:-1}" -eq 0 ] && [ "${reads:-0}" -gt 200 ]; then
+	pass "200 rewrites, $reads concurrent reads: every read saw a whole report"
+else
+	fail "concurrent reads: $bad of $reads partial or missing: $(cat "$tmp/reader.err")"
+fi
+cmp -s "$OUT" "$tmp/ok.prom" && pass "the last rewrite is what the file holds" ||
+	fail "file does not hold the last report"
+is "$(ls -A "$D")" "kvm_ipa.prom" "no temp file left behind after 200 rewrites"
+
+# A rename that fails (the target is a directory) leaves no temp file.
+mkdir -p "$tmp/fail/kvm_ipa.prom"
+"$BIN" --prometheus --sysroot "$tmp/ok" --output "$tmp/fail/kvm_ipa.prom" 2>"$tmp/fail.err"
+is "$?" 3 "--output onto a directory: exit 3"
+contains "$(cat "$tmp/fail.err")" "kvm-ipa-check:" "--output failure: says why on stderr"
+is "$(ls -A "$tmp/fail")" "kvm_ipa.prom" "--output failure: no temp file left behind"
+
+done_testing
