@@ -880,7 +880,15 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 			KIC_DEFAULT_IPA, false, j);
 		return;
 	}
-	if (h->L == 0 && h->kb == KB_DEFAULT_HANGS && !r->no_vcpu) {
+	if (h->L == 0 && h->kb == KB_DEFAULT_HANGS && r->no_vcpu) {
+		j->v = VV_WORKS;
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s gets VM type 0 from a kernel without IPA sizes; the probe VM never "
+			 "runs",
+			 label);
+		return;
+	}
+	if (h->L == 0 && h->kb == KB_DEFAULT_HANGS) {
 		j->v = VV_HANGS;
 		snprintf(j->reason, sizeof(j->reason),
 			 "%s gets VM type 0 from a kernel without IPA sizes (<4.20) on a CPU with "
@@ -915,19 +923,10 @@ static void judge_sized(const struct vmm_range *r, const char *label, const stru
 	fit_map(r, label, how, L, r->choice == VMM_IPA_MAP_FITS, j);
 }
 
-static void judge_range(const struct vmm_range *r, const char *label, const struct host *h,
-			struct judgement *j)
+static void judge_known_choice(const struct vmm_range *r, const char *label, const struct host *h,
+			       struct judgement *j)
 {
 	memset(j, 0, sizeof(*j));
-	if (r->choice == VMM_IPA_UNVERIFIED) {
-		j->v = VV_UNKNOWN;
-		snprintf(j->reason, sizeof(j->reason),
-			 "%s: how this release sizes its VM is not "
-			 "verified",
-			 label);
-		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
-		return;
-	}
 	/* Without the cap every VMM falls back to type 0. */
 	if (r->choice == VMM_IPA_TYPE0 || h->L == 0) {
 		judge_type0(r, label, h, j);
@@ -942,6 +941,40 @@ static void judge_range(const struct vmm_range *r, const char *label, const stru
 		 "%s %s; the host's IPA limit is unknown (it works unless the kernel predates "
 		 "4.20)",
 		 label, choice_text(r->choice));
+}
+
+/*
+ * A release whose choice is not established is either type 0 or the host's
+ * size (the two kvm-ioctls behaviours): when both give one verdict, that is it.
+ */
+static void judge_range(const struct vmm_range *r, const char *label, const struct host *h,
+			struct judgement *j)
+{
+	struct vmm_range as0 = *r, asmax = *r;
+	struct judgement j0;
+
+	if (r->choice != VMM_IPA_UNVERIFIED) {
+		judge_known_choice(r, label, h, j);
+		return;
+	}
+	as0.choice = VMM_IPA_TYPE0;
+	asmax.choice = VMM_IPA_HOST_MAX;
+	judge_known_choice(&as0, label, h, &j0);
+	judge_known_choice(&asmax, label, h, j);
+	if (j0.v == j->v)
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s %s either way: it creates type 0 or asks for the host's size (which "
+			 "one is not verified)",
+			 label, vmm_verdict_name(j->v));
+	else
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s: whether it creates type 0 or asks for the host's size is not "
+			 "verified; it %s if type 0, %s if sized",
+			 label, vmm_verdict_name(j0.v), vmm_verdict_name(j->v));
+	if (j0.v != j->v) {
+		j->v = VV_UNKNOWN;
+		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+	}
 }
 
 static struct host host_of(const struct vmm_env *env)
