@@ -864,9 +864,12 @@ static void report_structured(FILE *out, const struct report_opts *o, const stru
 
 static void nagios_text(FILE *out, const char *s)
 {
-	/* '|' starts perfdata and newlines end the status line: keep both out. */
+	/*
+	 * '|' starts perfdata and newlines end the status line; Nagios 4 also
+	 * rewrites ';' (its own field separator) as ':'. Keep all three out.
+	 */
 	for (; *s; s++)
-		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s, out);
+		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s == ';' ? ',' : *s, out);
 }
 
 static int accepted_sizes(const struct kvm_obs *obs)
@@ -934,6 +937,17 @@ static void prom_head(FILE *out, const char *name, const char *help)
 	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
+static bool vmm_seen_before(const struct assessment *a, int i)
+{
+	const struct vmm_result *v = &a->vmms[i];
+
+	for (int j = 0; j < i; j++)
+		if (!strcmp(a->vmms[j].name, v->name) && !strcmp(a->vmms[j].version, v->version) &&
+		    !strcmp(a->vmms[j].path, v->path) && a->vmms[j].what_if == v->what_if)
+			return true;
+	return false;
+}
+
 static void prom_vmms(FILE *out, const struct assessment *a)
 {
 	if (!a->nvmms)
@@ -941,12 +955,18 @@ static void prom_vmms(FILE *out, const struct assessment *a)
 	prom_head(out, "kvm_ipa_vmm_verdict",
 		  "Verdict per VMM (1 for the verdict label that applies).");
 	for (int i = 0; i < a->nvmms; i++) {
+		const struct vmm_result *v = &a->vmms[i];
+
+		if (vmm_seen_before(a, i))
+			continue; /* one series per label set, or the collector rejects the file */
 		fputs("kvm_ipa_vmm_verdict{vmm=\"", out);
-		prom_label(out, a->vmms[i].name);
+		prom_label(out, v->name);
 		fputs("\",version=\"", out);
-		prom_label(out, a->vmms[i].version);
-		fprintf(out, "\",verdict=\"%s\",what_if=\"%s\"} 1\n",
-			vmm_verdict_name(a->vmms[i].verdict), a->vmms[i].what_if ? "1" : "0");
+		prom_label(out, v->version);
+		fputs("\",path=\"", out);
+		prom_label(out, v->path);
+		fprintf(out, "\",verdict=\"%s\",what_if=\"%s\"} 1\n", vmm_verdict_name(v->verdict),
+			v->what_if ? "1" : "0");
 	}
 }
 
@@ -954,11 +974,12 @@ static void report_prometheus(FILE *out, const struct kvm_obs *obs, const struct
 {
 	prom_head(out, "kvm_ipa_status", "Overall status: 0 ok, 1 warning, 2 critical, 3 unknown.");
 	fprintf(out, "kvm_ipa_status %d\n", a->status);
-	prom_head(out, "kvm_ipa_limit_bits",
-		  "Guest IPA size limit in bits (KVM_CAP_ARM_VM_IPA_SIZE); 0 when absent.");
-	fprintf(out, "kvm_ipa_limit_bits %d\n", a->ipa_limit);
-	prom_head(out, "kvm_ipa_host_pa_bits", "The CPU's physical address size in bits.");
-	fprintf(out, "kvm_ipa_host_pa_bits %d\n", a->host_pa_bits);
+	/* Sizes in bits, but no _bits suffix: promtool's lint reserves it for the unit. */
+	prom_head(out, "kvm_ipa_size_limit",
+		  "Guest IPA size limit in address bits (KVM_CAP_ARM_VM_IPA_SIZE); 0 when absent.");
+	fprintf(out, "kvm_ipa_size_limit %d\n", a->ipa_limit);
+	prom_head(out, "kvm_ipa_host_pa_size", "The CPU's physical address size in address bits.");
+	fprintf(out, "kvm_ipa_host_pa_size %d\n", a->host_pa_bits);
 	prom_head(out, "kvm_ipa_kernel_behaviour", "Type-0 behaviour of the kernel (1 for the one "
 						   "that applies).");
 	fprintf(out, "kvm_ipa_kernel_behaviour{behaviour=\"%s\",measured=\"%d\"} 1\n",

@@ -160,7 +160,7 @@ for c in 0 1 2 3 64; do
 	if grep -qx "\\.B $c" "$tmp/exit"; then pass "EXIT STATUS lists $c"; else fail "EXIT STATUS does not list $c"; fi
 done
 for k in schema_version host.pa_bits kvm.ipa_limit probes.ipa_sizes kernel_behaviour vmms \
-	verdict.status exit_code kvm_ipa_limit_bits kvm_ipa_status NO_COLOR /dev/kvm; do
+	verdict.status exit_code kvm_ipa_size_limit kvm_ipa_status NO_COLOR /dev/kvm; do
 	contains "$(cat "$tmp/man.txt")" "$k" "documents $k"
 done
 done_testing
