@@ -398,6 +398,7 @@ static void judge_vmms(const struct host_facts *f, const struct whatif *w, struc
 		if (vmm_judge(&env, s->name, s->version, r) < 0)
 			continue;
 		snprintf(r->path, sizeof(r->path), "%s", s->path);
+		r->max_guest_ram = vmm_max_guest_ram(s->name, s->version, a->ipa_limit);
 		a->nvmms++;
 	}
 	for (int i = 0; i < w->nvmms && a->nvmms < KIC_MAX_VMMS; i++) {
@@ -406,6 +407,8 @@ static void judge_vmms(const struct host_facts *f, const struct whatif *w, struc
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
 			continue;
 		r->what_if = true;
+		r->max_guest_ram = vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version,
+						     a->ipa_limit);
 		a->nvmms++;
 	}
 }

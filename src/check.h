@@ -181,6 +181,7 @@ struct vmm_result {
 	enum vmm_verdict verdict;
 	char reason[256];
 	char fix[192];
+	uint64_t max_guest_ram; /* largest RAM its memory map holds here, 0 unknown */
 };
 
 struct assessment {

@@ -712,17 +712,22 @@ static void report_probes(const struct report_opts *o, const struct host_facts *
 	close_json_object();
 }
 
-static enum mark verdict_mark(enum vmm_verdict v)
+/* VMM lines carry the verdict itself, coloured like the marks. */
+static void verdict_word(enum vmm_verdict v)
 {
-	switch (v) {
-	case VV_WORKS:
-		return MARK_PASS;
-	case VV_LIMITED:
-	case VV_UNKNOWN:
-		return MARK_WARN;
-	default:
-		return MARK_FAIL;
-	}
+	static const char *const colors[] = { [VV_WORKS] = "\033[32m", [VV_LIMITED] = "\033[33m",
+					      [VV_UNKNOWN] = "\033[35m", [VV_FAILS] = "\033[31m",
+					      [VV_HANGS] = "\033[31m" };
+	char word[16];
+	int i;
+
+	for (i = 0; vmm_verdict_name(v)[i] && i < 15; i++)
+		word[i] = (char)(vmm_verdict_name(v)[i] - 'a' + 'A');
+	word[i] = '\0';
+	if (W.color)
+		fprintf(W.f, "%s%s\033[0m ", colors[v], word);
+	else
+		fprintf(W.f, "%s ", word);
 }
 
 static void report_vmms(const struct assessment *a)
@@ -742,14 +747,18 @@ static void report_vmms(const struct assessment *a)
 		print_string(PRINT_JSON, "reason", NULL, v->reason);
 		print_string(PRINT_JSON, "fix", NULL, v->fix[0] ? v->fix : NULL);
 		print_bool(PRINT_JSON, "what_if", NULL, v->what_if);
+		if (v->max_guest_ram)
+			print_u64(PRINT_JSON, "max_guest_ram", NULL, v->max_guest_ram);
+		else
+			print_null(PRINT_JSON, "max_guest_ram", NULL);
 		close_json_object();
 		if (W.json)
 			continue;
 		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name, v->version[0] ? v->version : "(version?)",
 			 v->what_if ? " [what-if]" : "");
 		label(lbl);
-		mark(verdict_mark(v->verdict));
-		fprintf(W.f, "%s: %s\n", vmm_verdict_name(v->verdict), v->reason);
+		verdict_word(v->verdict);
+		fprintf(W.f, "%s\n", v->reason);
 		if (v->fix[0])
 			fprintf(W.f, "  %-*s  fix: %s\n", LABEL_WIDTH, "", v->fix);
 	}
