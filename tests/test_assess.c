@@ -264,9 +264,31 @@ static void test_predict(void)
 	ok(!A.ipa_limit_measured, "--ipa-limit: not measured");
 }
 
+static void test_vmms(void)
+{
+	/* The host's status takes the worst verdict of the VMMs judged. */
+	arm64_host(36);
+	O.default_vm.result = PR_REJECTED;
+	O.default_vm.err = EINVAL;
+	W.nvmms = 1;
+	snprintf(W.vmms[0].name, sizeof(W.vmms[0].name), "firecracker");
+	snprintf(W.vmms[0].version, sizeof(W.vmms[0].version), "0.24.0");
+	run();
+	is_int(A.nvmms, 1, "one VMM judged");
+	is_str(vmm_verdict_name(A.vmms[0].verdict), "fails", "Firecracker 0.24 on fixed 36-bit");
+	ok(A.vmms[0].what_if, "named with --vmm: what-if");
+	is_int(A.status, ST_CRITICAL, "a failing VMM makes the host CRITICAL");
+	snprintf(W.vmms[0].version, sizeof(W.vmms[0].version), "1.7.0");
+	run();
+	is_str(vmm_verdict_name(A.vmms[0].verdict), "works", "Firecracker 1.7 on 36-bit");
+	is_int(A.status, ST_WARNING, "working VMM: the kernel's WARNING stands");
+	ok(A.vmms[0].max_guest_ram > 0, "per-VMM largest RAM filled");
+}
+
 int main(void)
 {
 	test_measured();
+	test_vmms();
 	test_offline();
 	test_access();
 	test_predict();
