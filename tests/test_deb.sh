@@ -20,7 +20,7 @@ need() { # install missing Debian packages, or skip saying which
 		skip "cannot apt-get install$missing"
 }
 need build-essential dpkg-dev debhelper lintian pkg-config libkmod-dev libudev-dev \
-	bash-completion python3 git man-db
+	bash-completion python3 git man-db file
 git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout (make deb packages the files git knows)"
 
 tmp=$(mktemp -d)

@@ -27,6 +27,11 @@ need() { # install missing Debian packages, or skip saying which
 		skip "cannot apt-get install$missing"
 }
 need python3 prometheus prometheus-node-exporter inotify-tools
+# systemd-analyze (package systemd) only for the unit files: try, never skip.
+if ! command -v systemd-analyze >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd \
+		>/dev/null 2>&1 || echo "# could not install systemd: unit files not verified"
+fi
 command -v promtool >/dev/null || skip "promtool not found after installing prometheus"
 
 tmp=$(mktemp -d)
@@ -306,10 +311,10 @@ is "$(stat -c %a "$OUT")" 644 "--output file is mode 0644 (node_exporter reads i
 
 # inotify: kvm_ipa.prom itself is never created or written in place; it only
 # appears by a rename (MOVED_TO) of a finished temp file.
-inotifywait -q -m -e create,modify,close_write,moved_to,moved_from,delete \
-	--format '%e %f' "$D" >"$tmp/events" 2>/dev/null &
+inotifywait -m -e create,modify,close_write,moved_to,moved_from,delete \
+	--format '%e %f' "$D" >"$tmp/events" 2>"$tmp/inotify.err" &
 inpid=$!
-sleep 0.5
+for w in $(seq 1 50); do grep -q 'Watches established' "$tmp/inotify.err" && break; sleep 0.1; done
 for n in 1 2 3; do "$BIN" --prometheus --sysroot "$tmp/warning" --output "$OUT"; done
 sleep 0.5
 kill "$inpid" 2>/dev/null
