@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fd_foreach_line over a memfd holding the input: every line handed to the
- * callback must be the input's line (NULs as spaces), or its head when the
- * line is longer than the reader's buffer, in order, each exactly once.
+ * fd_foreach_line over a memfd holding the input, or over a SOCK_SEQPACKET
+ * socket that hands it over in records of a chosen size (so lines straddle
+ * every possible read boundary, as with /dev/kmsg or a pipe): every line
+ * handed to the callback must be the input's line (NULs as spaces), or its
+ * head when the line is longer than the reader's buffer, in order, each
+ * exactly once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -38,22 +43,48 @@ static int on_line(const char *line, void *p)
 	return e->calls == e->stop_at ? 42 : 0;
 }
 
+/* The input as records of chunk bytes; returns the read end, *size cut to what fitted. */
+static int seqpacket(const uint8_t *data, size_t *size, size_t chunk)
+{
+	size_t off = 0;
+	int sv[2];
+
+	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0, "socketpair: %s",
+		   strerror(errno));
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	while (off < *size) {
+		size_t n = *size - off < chunk ? *size - off : chunk;
+
+		if (write(sv[1], data + off, n) != (ssize_t)n)
+			break; /* socket buffer full: the rest is not sent */
+		off += n;
+	}
+	close(sv[1]);
+	*size = off;
+	return sv[0];
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct expect e = { 0 };
-	size_t max_bytes;
+	size_t max_bytes, chunk;
 	int fd, r;
 
-	if (size < 2)
+	if (size < 3)
 		return 0;
 	e.stop_at = data[0]; /* 0: never stop early */
 	max_bytes = (size_t)data[1] * 64 + 1;
-	data += 2;
-	size -= 2;
-	fd = memfd_create("fuzz", MFD_CLOEXEC);
-	FUZZ_CHECK(fd >= 0, "memfd_create: %s", strerror(errno));
-	FUZZ_CHECK(write(fd, data, size) == (ssize_t)size, "write");
-	lseek(fd, 0, SEEK_SET);
+	chunk = data[2]; /* 0: a memfd, read 4 KiB at a time */
+	data += 3;
+	size -= 3;
+	if (chunk) {
+		fd = seqpacket(data, &size, chunk);
+	} else {
+		fd = memfd_create("fuzz", MFD_CLOEXEC);
+		FUZZ_CHECK(fd >= 0, "memfd_create: %s", strerror(errno));
+		FUZZ_CHECK(write(fd, data, size) == (ssize_t)size, "write");
+		lseek(fd, 0, SEEK_SET);
+	}
 	e.text = malloc(size + 1);
 	for (size_t i = 0; i < size; i++)
 		e.text[i] = data[i] ? (char)data[i] : ' ';
