@@ -455,6 +455,33 @@ static const char *distrust(const struct detect *d, const struct stat *st, bool 
 	return NULL;
 }
 
+/*
+ * A symlink in a trusted directory may lead elsewhere: the directory that
+ * really holds the file must not be writable by others either, or the file
+ * could be swapped between this check and the run.
+ */
+static const char *real_dir_distrust(const struct detect *d, const char *path)
+{
+	char real[4096], *slash;
+	struct stat st;
+
+	if (!d->sr->live)
+		return NULL;
+	if (!realpath(path, real))
+		return "cannot be resolved";
+	slash = strrchr(real, '/');
+	if (!slash)
+		return "cannot be resolved";
+	*(slash == real ? slash + 1 : slash) = '\0';
+	if (stat(real, &st) < 0)
+		return "cannot be resolved";
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return "links into a group/world-writable directory";
+	if (d->check_owner && st.st_uid != 0)
+		return "links into a directory not owned by root";
+	return NULL;
+}
+
 static const char *stat_error(int err)
 {
 	switch (err) {
@@ -589,6 +616,8 @@ static void look_at(struct detect *d, const char *dir, const char *dir_bad, cons
 	if (!f)
 		return;
 	bad = r < 0 ? stat_error(r) : dir_bad ? dir_bad : distrust(d, &st, true, why, sizeof(why));
+	if (!bad)
+		bad = real_dir_distrust(d, path);
 	if (bad) {
 		skip(f, bad);
 		return;
@@ -656,6 +685,8 @@ static void add_libkrun(struct detect *d, const char *dir, const char *name)
 	if (!f)
 		return;
 	bad = r < 0 ? stat_error(r) : distrust(d, &st, false, why, sizeof(why));
+	if (!bad)
+		bad = real_dir_distrust(d, path);
 	if (bad) {
 		skip(f, bad);
 		return;

@@ -284,7 +284,7 @@ static void test_trust(void)
 	const char *const dirs[] = { dir_good, NULL };
 	struct vmm_found f[MAXF];
 	const struct vmm_found *e;
-	char path[128];
+	char path[128], s[128];
 	int n;
 
 	if (geteuid() == 0) {
@@ -314,6 +314,20 @@ static void test_trust(void)
 	   "world-writable directory: skipped (%s)", e ? e->note : "-");
 	ok(!exists(dir_good, "ran.qemu"), "nothing ran from a world-writable directory");
 	ok(no_children(), "no child left unreaped");
+
+	/* A link from a trusted directory into a writable one. */
+	snprintf(path, sizeof(path), "%s/cloud-hypervisor", dir_good);
+	put(dir_hang, "ch-real", 0755, "#!/bin/sh\necho 'cloud-hypervisor v16.0'\n");
+	snprintf(s, sizeof(s), "%s/ch-real", dir_hang);
+	if (symlink(s, path) < 0)
+		perror("symlink");
+	chmod(dir_hang, 0777);
+	n = vmm_detect_dirs(dirs, true, false, 5000, f, MAXF);
+	chmod(dir_hang, 0755);
+	unlink(path);
+	e = find(f, n, "cloud-hypervisor", NULL);
+	ok(e && e->skipped && strstr(e->note, "links into"),
+	   "symlink into a world-writable directory: skipped (%s)", e ? e->note : "-");
 }
 
 static void make_tree(void)
