@@ -420,7 +420,7 @@ static int take_version(const char *s, bool single_ok, char *ver, size_t len)
 		return -EINVAL;
 	/* Keep a suffix glued to it ("-rc1", "-12-gabc1234", "+dfsg"). */
 	if (s[n] == '-' || s[n] == '+' || s[n] == '~')
-		while (isalnum((unsigned char)s[n]) || strchr(".-+~", s[n]))
+		while (isalnum((unsigned char)s[n]) || (s[n] && strchr(".-+~", s[n])))
 			n++;
 	while (n && strchr(".-+~", s[n - 1]))
 		n--;

@@ -440,6 +440,8 @@ static void test_parse(void)
 	parse_is("libvirt", "libvirtd (libvirt) 9.0.0\n", NULL, "libvirtd --version");
 	parse_is("kvm-ioctls", "kvm-ioctls 0.9.0", "0.9.0", "a Cargo.lock-ish line");
 	parse_is("kvm-ioctls", "version = \"0.11.0\"", "0.11.0", "Cargo.lock version line");
+	parse_is("kvm-ioctls", "9.0~", "9.0", "suffix characters at the very end (fuzz)");
+	parse_is("qemu", "QEMU emulator version 8.2.0-", "8.2.0", "a dangling dash");
 	parse_is("qemu", "", NULL, "empty output");
 	parse_is("firecracker", "Firecracker\n", NULL, "Firecracker without a number");
 	parse_is("qemu", "Firecracker v1.7.0\n", NULL, "another VMM's output");
