@@ -15,11 +15,13 @@ PKG_CONFIG  ?= pkg-config
 TARGET      := $(shell $(CC) -dumpmachine 2>/dev/null)
 BUILD_ARCH  := $(shell cc -dumpmachine 2>/dev/null)
 ifneq ($(TARGET),$(BUILD_ARCH))
-export PKG_CONFIG_LIBDIR ?= /usr/lib/$(TARGET)/pkgconfig:/usr/share/pkgconfig
+PKG_CONFIG_LIBDIR ?= /usr/lib/$(TARGET)/pkgconfig:/usr/share/pkgconfig
 endif
+# $(shell) does not see make's exports (GNU make 4.3): pass it on the command.
+PKGCONF     := $(if $(PKG_CONFIG_LIBDIR),PKG_CONFIG_LIBDIR=$(PKG_CONFIG_LIBDIR)) $(PKG_CONFIG)
 
-LIBS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libkmod libudev)
-LIBS_LDLIBS := $(shell $(PKG_CONFIG) --libs libkmod libudev)
+LIBS_CFLAGS := $(shell $(PKGCONF) --cflags libkmod libudev)
+LIBS_LDLIBS := $(shell $(PKGCONF) --libs libkmod libudev)
 
 WARN        := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes
 CFLAGS      ?= -O2 -g
