@@ -20,8 +20,12 @@ deb-tree:
 		xargs -0 sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] || continue; \
 			mkdir -p "$$0/$$(dirname "$$f")" && cp -a "$$f" "$$0/$$f"; done' $(abspath $(DEB_TREE))
 
+# The package build must not see this make's command line (O=, CC=, ...):
+# through MAKEFLAGS and the environment it would reach debian/rules' makes,
+# which would then build and clean outside the copy.
 deb: deb-tree
-	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	cd $(DEB_TREE) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u O \
+		dpkg-buildpackage -us -uc -b
 	mv $(DEB_OUT)/build/*.deb $(DEB_OUT)/build/*.changes $(DEB_OUT)/build/*.buildinfo $(DEB_OUT)/
 	rm -rf $(DEB_OUT)/build
 	@ls -1 $(DEB_OUT)/*.deb
