@@ -89,7 +89,7 @@ format:
 	clang-format -i src/*.c src/*.h tests/*.c
 
 clean:
-	rm -rf $(OBJDIR) $(BIN) $(O)/tests/test_* $(O)/tests/kvm_hang_probe
+	rm -rf $(OBJDIR) $(BIN) $(UNIT_TESTS) $(TEST_PROGS)
 
 # Optional parts (fuzzing, sanitizers, packaging) keep their rules in mk/.
 -include $(wildcard mk/*.mk)

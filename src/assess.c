@@ -58,7 +58,8 @@ static void host_pa(const struct host_facts *f, const struct kvm_obs *obs, struc
 	for (int i = 0; i < f->nevidence; i++)
 		add_evidence(a, f->evidence[i].source, f->evidence[i].bits, f->evidence[i].detail);
 	if (obs->probed) {
-		add_evidence(a, PA_SRC_KVM_CAP, obs->ipa_limit, "KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE)");
+		add_evidence(a, PA_SRC_KVM_CAP, obs->ipa_limit,
+			     "KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE)");
 		add_evidence(a, PA_SRC_ONE_REG, obs->one_reg_parange_bits,
 			     "ID_AA64MMFR0_EL1.PARange via KVM_GET_ONE_REG");
 		add_evidence(a, PA_SRC_CPUID, obs->cpuid_phys_bits,
@@ -76,12 +77,16 @@ static void host_pa(const struct host_facts *f, const struct kvm_obs *obs, struc
 		finding(a, "the CPU parts are documented with %d PA bits but the CPU reports %d",
 			core, reg);
 	if (log && cap && log != cap)
-		finding(a, "the kernel log says an IPA limit of %d bits but KVM reports %d "
-			   "(log from another boot?)", log, cap);
+		finding(a,
+			"the kernel log says an IPA limit of %d bits but KVM reports %d (log from "
+			"another boot?)",
+			log, cap);
 	/* 4K/16K pages without LPA2 cap the limit at 48 (5.15+): expected, not odd. */
 	if (reg && cap && cap < reg && !(cap == 48 && reg == 52))
-		finding(a, "KVM's IPA limit (%d) is below the CPU's PARange (%d): kernel configuration "
-			   "or a CPU with a smaller range", cap, reg);
+		finding(a,
+			"KVM's IPA limit (%d) is below the CPU's PARange (%d): kernel "
+			"configuration or a CPU with a smaller range",
+			cap, reg);
 	if (ram && a->host_pa_bits && ram > a->host_pa_bits)
 		finding(a, "RAM reaches %d address bits, beyond the %d-bit PA size", ram,
 			a->host_pa_bits);
@@ -126,14 +131,17 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 	/* 233a7cb23531 (4.20) added IPA types; before, stage 2 is fixed at 40 bits. */
 	if (kver_cmp(&v, 4, 20, 0) < 0) {
 		*kb = KB_DEFAULT_HANGS;
-		snprintf(basis, len, "%d.%d predates IPA types (4.20): the 40-bit default is the only "
-			 "size and is not checked against the host", v.major, v.minor);
+		snprintf(basis, len,
+			 "%d.%d predates IPA types (4.20): the 40-bit default is the only size and "
+			 "is not checked against the host",
+			 v.major, v.minor);
 		return 1;
 	}
 	/* 60dfe093ec13 (6.2): protected mode gives every VM the host's limit. */
 	if (protected_mode && kver_cmp(&v, 6, 2, 0) >= 0) {
 		*kb = KB_DEFAULT_CAPPED;
-		snprintf(basis, len, "pKVM protected mode on 6.2+ gives type-0 VMs the host's %d bits",
+		snprintf(basis, len,
+			 "pKVM protected mode on 6.2+ gives type-0 VMs the host's %d bits",
 			 ipa_limit);
 		return 1;
 	}
@@ -149,13 +157,18 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 	}
 	if ((v.minor == 4 || v.minor == 10 || v.minor == 11) && v.major == 5 &&
 	    (!v.has_patch || (v.distro && v.patch == 0))) {
-		snprintf(basis, len, "the release string hides the stable level; 5.%d gets the fix in "
-			 "5.%d.%d", v.minor, v.minor, v.minor == 4 ? 106 : v.minor == 10 ? 24 : 7);
+		snprintf(basis, len,
+			 "the release string hides the stable level; 5.%d gets the fix in 5.%d.%d",
+			 v.minor, v.minor,
+			 v.minor == 4	 ? 106
+			 : v.minor == 10 ? 24
+					 : 7);
 		return 0;
 	}
 	*kb = KB_DEFAULT_HANGS;
-	snprintf(basis, len, "%d.%d.%d lacks the 2021 fix: type 0 is accepted and the guest hangs%s",
-		 v.major, v.minor, v.patch, v.distro ? " (unless the vendor backported it)" : "");
+	snprintf(basis, len,
+		 "%d.%d.%d lacks the 2021 fix: type 0 is accepted and the guest hangs%s", v.major,
+		 v.minor, v.patch, v.distro ? " (unless the vendor backported it)" : "");
 	return v.distro ? 1 : 2;
 }
 
@@ -182,8 +195,8 @@ static enum kernel_behaviour from_log(const struct host_facts *f, int limit, cha
 	}
 	if (f->log_default_warned || f->log_reduced_suffix) {
 		snprintf(basis, len, "kernel log: the fixed kernel's %s",
-			 f->log_default_warned ? "\"upgrade your VMM\" warning" :
-						 "\"Reduced IPA size\" message");
+			 f->log_default_warned ? "\"upgrade your VMM\" warning"
+					       : "\"Reduced IPA size\" message");
 		return KB_DEFAULT_REJECTED;
 	}
 	if (f->log_unfixed_warn) {
@@ -215,8 +228,10 @@ static enum kernel_behaviour created_below_40(const struct kvm_obs *obs, int lim
 			 limit);
 		return KB_DEFAULT_CAPPED;
 	}
-	snprintf(basis, len, "type 0 accepted with the 40-bit default on a %d-bit host: this kernel "
-		 "lacks the 2021 fix", limit);
+	snprintf(basis, len,
+		 "type 0 accepted with the 40-bit default on a %d-bit host: this kernel lacks the "
+		 "2021 fix",
+		 limit);
 	return KB_DEFAULT_HANGS;
 }
 
@@ -241,7 +256,8 @@ static enum kernel_behaviour measured(const struct host_facts *f, const struct k
 	}
 	if (d->result == PR_CREATED) {
 		if (limit >= KIC_DEFAULT_IPA) {
-			snprintf(basis, len, "type 0 created; the %d-bit limit holds 40 bits", limit);
+			snprintf(basis, len, "type 0 created; the %d-bit limit holds 40 bits",
+				 limit);
 			return KB_DEFAULT_FITS;
 		}
 		if (limit > 0)
@@ -252,21 +268,22 @@ static enum kernel_behaviour measured(const struct host_facts *f, const struct k
 			snprintf(basis, len, "type 0 created and ran (kernel without IPA types)");
 			return KB_DEFAULT_FITS;
 		}
-		snprintf(basis, len, "type 0 created on a kernel without IPA types, host size unknown");
+		snprintf(basis, len,
+			 "type 0 created on a kernel without IPA types, host size unknown");
 		return KB_UNKNOWN;
 	}
 	/* Type-0 probe skipped: a measured limit >= 40 still settles it. */
 	if (limit >= KIC_DEFAULT_IPA) {
-		snprintf(basis, len, "the measured %d-bit limit holds 40 bits (type-0 probe skipped)",
-			 limit);
+		snprintf(basis, len,
+			 "the measured %d-bit limit holds 40 bits (type-0 probe skipped)", limit);
 		return KB_DEFAULT_FITS;
 	}
 	*sure = false;
 	return from_log(f, limit, basis, len);
 }
 
-static void behaviour(const struct host_facts *f, const struct kvm_obs *obs,
-		      const struct whatif *w, struct assessment *a)
+static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, const struct whatif *w,
+		      struct assessment *a)
 {
 	char *basis = a->behaviour_basis;
 	size_t len = sizeof(a->behaviour_basis);
@@ -286,11 +303,13 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs,
 		return;
 	}
 	if (w->kernel[0]) {
-		conf = predict_kernel(w->kernel, a->ipa_limit, protected_mode(f), &a->behaviour, basis,
-				      len);
+		conf = predict_kernel(w->kernel, a->ipa_limit, protected_mode(f), &a->behaviour,
+				      basis, len);
 		a->behaviour_measured = false;
 		finding(a, "kernel %s: predicted from its version (%s)", w->kernel,
-			conf == 2 ? "sure" : conf == 1 ? "likely" : "cannot tell");
+			conf == 2   ? "sure"
+			: conf == 1 ? "likely"
+				    : "cannot tell");
 		return;
 	}
 	if (w->ipa_limit && (!obs->probed || w->ipa_limit != obs->ipa_limit)) {
@@ -326,8 +345,8 @@ static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessm
 		const struct ipa_probe *p = &obs->ipa[i];
 
 		if (p->bits <= obs->ipa_limit && p->result == PR_REJECTED) {
-			finding(a, "explicit %d-bit VM refused (%s) although the limit is %d", p->bits,
-				errno_name(p->err), obs->ipa_limit);
+			finding(a, "explicit %d-bit VM refused (%s) although the limit is %d",
+				p->bits, errno_name(p->err), obs->ipa_limit);
 			st = ST_WARNING;
 		} else if (p->bits > obs->ipa_limit && p->result == PR_CREATED) {
 			finding(a, "explicit %d-bit VM created beyond the %d-bit limit", p->bits,
@@ -346,8 +365,10 @@ static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessm
 			continue;
 		if (end == (1ULL << bits) && s->result == SLOT_REJECTED) {
 			/* 262b003d059c "Fix exclusive limit for IPA size" (5.12, stable). */
-			finding(a, "a memslot ending exactly at 2^%d was refused: kernel lacks "
-				   "262b003d059c (exclusive IPA limit fix)", bits);
+			finding(a,
+				"a memslot ending exactly at 2^%d was refused: kernel lacks "
+				"262b003d059c (exclusive IPA limit fix)",
+				bits);
 			st = ST_WARNING;
 		} else if (end > (1ULL << bits) && s->result == SLOT_ACCEPTED &&
 			   s->vm_bits /* pKVM may give type 0 more than 40 bits */) {
@@ -361,8 +382,9 @@ static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessm
 /* monitoring-plugins' max_state_alt(): CRITICAL > WARNING > UNKNOWN > OK */
 static enum kic_status worse(enum kic_status a, enum kic_status b)
 {
-	static const int rank[] = { [ST_OK] = 0, [ST_UNKNOWN] = 1, [ST_WARNING] = 2,
-				    [ST_CRITICAL] = 3 };
+	static const int rank[] = {
+		[ST_OK] = 0, [ST_UNKNOWN] = 1, [ST_WARNING] = 2, [ST_CRITICAL] = 3
+	};
 
 	return rank[b] > rank[a] ? b : a;
 }
@@ -382,11 +404,15 @@ static enum kic_status verdict_status(enum vmm_verdict v)
 	}
 }
 
-static void judge_vmms(const struct host_facts *f, const struct whatif *w, struct assessment *a)
+static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
+		       const struct whatif *w, struct assessment *a)
 {
 	struct vmm_env env = {
 		.arch = f->arch,
-		.ipa_limit = a->ipa_limit ? a->ipa_limit : -1,
+		/* 0: measured without KVM_CAP_ARM_VM_IPA_SIZE (pre-4.20); -1: unknown */
+		.ipa_limit = a->ipa_limit			  ? a->ipa_limit
+			     : obs->probed && obs->ipa_limit == 0 ? 0
+								  : -1,
 		.kb = a->behaviour,
 		.kb_measured = a->behaviour_measured,
 	};
@@ -407,8 +433,8 @@ static void judge_vmms(const struct host_facts *f, const struct whatif *w, struc
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
 			continue;
 		r->what_if = true;
-		r->max_guest_ram = vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version,
-						     a->ipa_limit);
+		r->max_guest_ram =
+			vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version, a->ipa_limit);
 		a->nvmms++;
 	}
 }
@@ -424,28 +450,31 @@ static void explain_default(struct assessment *a)
 		break;
 	case KB_DEFAULT_REJECTED:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
-			 "VMMs that rely on the default (type 0, 40 bits) fail at start: KVM_CREATE_VM "
-			 "returns EINVAL (\"Invalid argument\") on this %d-bit host", L);
+			 "VMMs that rely on the default (type 0, 40 bits) fail at start: "
+			 "KVM_CREATE_VM returns EINVAL (\"Invalid argument\") on this %d-bit host",
+			 L);
 		snprintf(a->fix, sizeof(a->fix),
-			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE and fit their memory map to it: "
-			 "QEMU >= 7.0, Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= 1.0, "
-			 "kvmtool and crosvm from after August 2021");
+			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE and fit their memory map to "
+			 "it: QEMU >= 7.0, Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= "
+			 "1.0, kvmtool and crosvm from after August 2021");
 		break;
 	case KB_DEFAULT_CAPPED:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
 			 "VMMs that rely on the default get a %d-bit space instead of 40 bits "
-			 "(pKVM protected mode): memory or devices above 2^%d are refused", L, L);
+			 "(pKVM protected mode): memory or devices above 2^%d are refused",
+			 L, L);
 		snprintf(a->fix, sizeof(a->fix),
-			 "keep guest memory and device windows below 2^%d, or use VMMs that ask for "
-			 "the IPA size", L);
+			 "keep guest memory and device windows below 2^%d, or use VMMs that ask "
+			 "for the IPA size",
+			 L);
 		break;
 	case KB_DEFAULT_HANGS:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
 			 "VMMs that rely on the default start, then the guest hangs on its first "
 			 "memory access");
 		snprintf(a->fix, sizeof(a->fix),
-			 "upgrade the kernel to 5.12+ (stable 5.4.106, 5.10.24, 5.11.7) so the failure "
-			 "is a clean EINVAL, and use VMMs that ask for the IPA size");
+			 "upgrade the kernel to 5.12+ (stable 5.4.106, 5.10.24, 5.11.7) so the "
+			 "failure is a clean EINVAL, and use VMMs that ask for the IPA size");
 		break;
 	case KB_NOT_APPLICABLE:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
@@ -458,9 +487,9 @@ static void explain_default(struct assessment *a)
 	}
 	if (a->behaviour != KB_NOT_APPLICABLE && L >= 32)
 		snprintf(a->sized_vmm, sizeof(a->sized_vmm),
-			 "VMMs that ask for a size can create VMs of 32 to %d bits; guest RAM up to "
-			 "%llu GiB fits above a 2 GiB base", L,
-			 (unsigned long long)(a->max_guest_ram / GiB));
+			 "VMMs that ask for a size can create VMs of 32 to %d bits; guest RAM up "
+			 "to %llu GiB fits above a 2 GiB base",
+			 L, (unsigned long long)(a->max_guest_ram / GiB));
 }
 
 static enum kic_status base_status(const struct host_facts *f, const struct kvm_obs *obs,
@@ -517,8 +546,8 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 		snprintf(a->summary, sizeof(a->summary),
 			 "/dev/kvm is missing: KVM is not available on this host");
 		snprintf(a->fix, sizeof(a->fix),
-			 "enable virtualization in firmware, boot at EL2 (arm64) and check that the "
-			 "kvm module is built in or loaded");
+			 "enable virtualization in firmware, boot at EL2 (arm64) and check that "
+			 "the kvm module is built in or loaded");
 		return true;
 	}
 	if (obs->open_errno == EACCES || obs->open_errno == EPERM || !f->dev_accessible) {
@@ -528,11 +557,13 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 		if ((f->dev_mode & 0060) == 0060 && strcmp(f->dev_group, "root"))
 			snprintf(a->fix, sizeof(a->fix),
 				 "run as root, or add this user to group %s (usermod -aG %s USER) "
-				 "and log in again", f->dev_group, f->dev_group);
+				 "and log in again",
+				 f->dev_group, f->dev_group);
 		else
 			snprintf(a->fix, sizeof(a->fix),
-				 "run as root: only root may open /dev/kvm here (a udev rule such as "
-				 "KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" opens it to group kvm)");
+				 "run as root: only root may open /dev/kvm here (a udev rule such "
+				 "as KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" opens it to "
+				 "group kvm)");
 		return true;
 	}
 	return false;
@@ -544,9 +575,9 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 
 	if (a->behaviour == KB_NOT_APPLICABLE)
 		snprintf(a->summary, sizeof(a->summary), "%s; %s", a->behaviour_basis,
-			 !obs->probed		? "KVM was not probed" :
-			 a->status == ST_OK	? "KVM creates and runs VMs" :
-						  "see findings");
+			 !obs->probed	      ? "KVM was not probed"
+			 : a->status == ST_OK ? "KVM creates and runs VMs"
+					      : "see findings");
 	else if (a->ipa_limit)
 		snprintf(a->summary, sizeof(a->summary), "%s (%s): %s; IPA limit %d bits%s",
 			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
@@ -569,7 +600,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	behaviour(f, obs, w, a);
 	max_ram(a, a);
 	explain_default(a);
-	judge_vmms(f, w, a);
+	judge_vmms(f, obs, w, a);
 
 	if (access_problem(f, obs, a)) {
 		a->status = ST_UNKNOWN;
@@ -589,6 +620,6 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 		summarize(obs, a);
 	}
 	/* pr_warn_once: our probe may have used up the one warning of this boot. */
-	a->log_warning_spent = obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
-			       a->ipa_limit < KIC_DEFAULT_IPA;
+	a->log_warning_spent = obs->default_vm.result == PR_REJECTED &&
+			       obs->default_vm.err == EINVAL && a->ipa_limit < KIC_DEFAULT_IPA;
 }

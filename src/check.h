@@ -13,13 +13,13 @@
 #include <stddef.h>
 
 #define KIC_SCHEMA_VERSION 1
-#define KIC_MAX_CPUS 512
-#define KIC_MAX_EVIDENCE 16
+#define KIC_MAX_CPUS	   512
+#define KIC_MAX_EVIDENCE   16
 #define KIC_MAX_IPA_PROBES 24 /* 32..53 plus slack */
-#define KIC_MAX_MEMSLOTS 48
-#define KIC_MAX_NOTES 24
-#define KIC_MAX_VMMS 24
-#define KIC_DEFAULT_IPA 40 /* KVM_PHYS_SHIFT, arch/arm64/include/asm/kvm_mmu.h */
+#define KIC_MAX_MEMSLOTS   48
+#define KIC_MAX_NOTES	   24
+#define KIC_MAX_VMMS	   24
+#define KIC_DEFAULT_IPA	   40 /* KVM_PHYS_SHIFT, arch/arm64/include/asm/kvm_mmu.h */
 
 enum kic_arch { ARCH_UNKNOWN, ARCH_ARM64, ARCH_X86_64, ARCH_OTHER };
 
@@ -28,14 +28,14 @@ enum kic_status { ST_OK = 0, ST_WARNING = 1, ST_CRITICAL = 2, ST_UNKNOWN = 3 };
 
 /* Where a physical-address figure came from; kept so disagreements show. */
 enum pa_source {
-	PA_SRC_CORE_TABLE,  /* documented PARange of the MIDR part */
-	PA_SRC_KVM_CAP,	    /* KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE) */
-	PA_SRC_ONE_REG,	    /* ID_AA64MMFR0_EL1 via KVM_GET_ONE_REG */
-	PA_SRC_KERNEL_LOG,  /* "IPA Size Limit: N bits" */
-	PA_SRC_CPUINFO,	    /* x86 /proc/cpuinfo "address sizes" */
-	PA_SRC_CPUID,	    /* x86 KVM_GET_SUPPORTED_CPUID 0x80000008 */
-	PA_SRC_RAM_TOP,	    /* bits needed by the highest RAM address */
-	PA_SRC_IOMEM_TOP,   /* bits needed by the highest /proc/iomem entry */
+	PA_SRC_CORE_TABLE, /* documented PARange of the MIDR part */
+	PA_SRC_KVM_CAP,	   /* KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE) */
+	PA_SRC_ONE_REG,	   /* ID_AA64MMFR0_EL1 via KVM_GET_ONE_REG */
+	PA_SRC_KERNEL_LOG, /* "IPA Size Limit: N bits" */
+	PA_SRC_CPUINFO,	   /* x86 /proc/cpuinfo "address sizes" */
+	PA_SRC_CPUID,	   /* x86 KVM_GET_SUPPORTED_CPUID 0x80000008 */
+	PA_SRC_RAM_TOP,	   /* bits needed by the highest RAM address */
+	PA_SRC_IOMEM_TOP,  /* bits needed by the highest /proc/iomem entry */
 	PA_SRC__MAX,
 };
 
@@ -63,17 +63,17 @@ struct host_facts {
 	enum kic_arch arch;
 	char arch_name[65]; /* utsname.machine */
 	char kernel_release[128];
-	char cmdline[4097]; /* COMMAND_LINE_SIZE is 2048 or 4096 */
+	char cmdline[4097];    /* COMMAND_LINE_SIZE is 2048 or 4096 */
 	char kvm_arm_mode[32]; /* kvm-arm.mode= value, "" when absent */
 	int ncpus;
 	struct cpu_info cpus[KIC_MAX_CPUS];
 	uint64_t ram_top;   /* highest RAM byte + 1, 0 unknown */
 	uint64_t iomem_top; /* highest /proc/iomem byte + 1, 0 unknown */
 	bool iomem_readable;
-	int log_ipa_limit; /* from the kernel log, 0 unknown */
-	int log_format; /* enum log_format in parse.h */
+	int log_ipa_limit;	 /* from the kernel log, 0 unknown */
+	int log_format;		 /* enum log_format in parse.h */
 	bool log_reduced_suffix; /* only fixed kernels print it */
-	bool log_unfixed_warn;	  /* a WARN only unfixed kernels print */
+	bool log_unfixed_warn;	 /* a WARN only unfixed kernels print */
 	bool log_default_warned; /* "using unsupported default IPA limit" seen */
 	char log_default_comm[32];
 	bool log_protected; /* pKVM "Protected nVHE mode initialized" */
@@ -116,7 +116,7 @@ enum run_result { RUN_NOT_RUN, RUN_EXITED, RUN_HANG, RUN_ERROR, RUN_SKIPPED };
 struct ipa_probe {
 	int bits; /* 0 = the default (type 0) */
 	enum probe_result result;
-	int err; /* errno when rejected */
+	int err;	 /* errno when rejected */
 	int vm_ipa_bits; /* IPA bits the VM really got, when measured, 0 unknown */
 };
 
@@ -131,7 +131,7 @@ struct slot_probe {
 
 struct vcpu_run {
 	enum run_result result;
-	int vm_bits; /* VM type it ran in, 0 = default */
+	int vm_bits;		  /* VM type it ran in, 0 = default */
 	unsigned int exit_reason; /* KVM_EXIT_* */
 	uint64_t mmio_addr;
 	long elapsed_ms;
@@ -147,10 +147,10 @@ struct kvm_obs {
 	int ipa_limit; /* -1 not probed, 0 cap absent */
 	int nr_memslots;
 	int max_vcpus;
-	int vm_types; /* x86 KVM_CAP_VM_TYPES bitmap, -1 absent */
-	int smaller_maxphyaddr; /* x86 cap 185, -1 unknown */
+	int vm_types;		  /* x86 KVM_CAP_VM_TYPES bitmap, -1 absent */
+	int smaller_maxphyaddr;	  /* x86 cap 185, -1 unknown */
 	int one_reg_parange_bits; /* arm64 ONE_REG PARange, 0 unknown */
-	int cpuid_phys_bits; /* x86 supported CPUID 0x80000008, 0 unknown */
+	int cpuid_phys_bits;	  /* x86 supported CPUID 0x80000008, 0 unknown */
 	struct ipa_probe default_vm;
 	int nipa;
 	struct ipa_probe ipa[KIC_MAX_IPA_PROBES];
@@ -190,7 +190,7 @@ struct assessment {
 	char behaviour_basis[160];
 	int ipa_limit; /* the limit the assessment used (measured or --ipa-limit) */
 	bool ipa_limit_measured;
-	int host_pa_bits; /* best CPU PA figure, 0 unknown */
+	int host_pa_bits;	/* best CPU PA figure, 0 unknown */
 	uint64_t max_guest_ram; /* largest RAM at 2 GiB base (QEMU virt / kvmtool / FC) */
 	int nvmms;
 	struct vmm_result vmms[KIC_MAX_VMMS];
@@ -202,7 +202,7 @@ struct assessment {
 	bool default_probe_skipped;
 	bool log_warning_spent; /* our type-0 probe spent the pr_warn_once */
 	bool what_if;		/* any --ipa-limit, --kernel or --vmm given */
-	int nevidence; /* host facts' PA figures plus the probes' */
+	int nevidence;		/* host facts' PA figures plus the probes' */
 	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
 	int nfindings; /* disagreements and anomalies, one sentence each */
 	char findings[8][200];
@@ -214,6 +214,6 @@ const char *kernel_behaviour_name(enum kernel_behaviour kb);
 const char *pa_source_name(enum pa_source s);
 const char *vmm_verdict_name(enum vmm_verdict v);
 const char *errno_name(int err); /* "EINVAL"; NULL for 0 */
-int bits_for_top(uint64_t top); /* bits to address [0, top) */
+int bits_for_top(uint64_t top);	 /* bits to address [0, top) */
 
 #endif

@@ -83,16 +83,21 @@ const char *errno_name(int err)
 		int err;
 		const char *name;
 	} names[] = {
-		{ EPERM, "EPERM" },   { ENOENT, "ENOENT" },	{ EINTR, "EINTR" },
-		{ EIO, "EIO" },	      { ENXIO, "ENXIO" },	{ E2BIG, "E2BIG" },
-		{ ENOEXEC, "ENOEXEC" }, { EBADF, "EBADF" },	{ EAGAIN, "EAGAIN" },
-		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },	{ EFAULT, "EFAULT" },
-		{ EBUSY, "EBUSY" },   { EEXIST, "EEXIST" },	{ ENODEV, "ENODEV" },
-		{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },	{ EINVAL, "EINVAL" },
-		{ EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" },	{ EFBIG, "EFBIG" },
-		{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },	{ ENOSYS, "ENOSYS" },
-		{ ELOOP, "ELOOP" },   { EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
-		{ EOVERFLOW, "EOVERFLOW" }, { ENOTSUP, "ENOTSUP" },
+		{ EPERM, "EPERM" },	    { ENOENT, "ENOENT" },
+		{ EINTR, "EINTR" },	    { EIO, "EIO" },
+		{ ENXIO, "ENXIO" },	    { E2BIG, "E2BIG" },
+		{ ENOEXEC, "ENOEXEC" },	    { EBADF, "EBADF" },
+		{ EAGAIN, "EAGAIN" },	    { ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" },	    { EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" },	    { EEXIST, "EEXIST" },
+		{ ENODEV, "ENODEV" },	    { ENOTDIR, "ENOTDIR" },
+		{ EISDIR, "EISDIR" },	    { EINVAL, "EINVAL" },
+		{ EMFILE, "EMFILE" },	    { ENOTTY, "ENOTTY" },
+		{ EFBIG, "EFBIG" },	    { ENOSPC, "ENOSPC" },
+		{ ERANGE, "ERANGE" },	    { ENOSYS, "ENOSYS" },
+		{ ELOOP, "ELOOP" },	    { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ ETIMEDOUT, "ETIMEDOUT" }, { EOVERFLOW, "EOVERFLOW" },
+		{ ENOTSUP, "ENOTSUP" },
 	};
 
 	if (err == 0)

@@ -24,7 +24,7 @@ struct cpu_cluster {
 	unsigned int implementer, partnum;
 	uint32_t midr; /* MIDR of the first CPU seen in the cluster */
 	int count;
-	int pa_bits;   /* arm_part_pa_bits(), 0 unknown */
+	int pa_bits; /* arm_part_pa_bits(), 0 unknown */
 };
 
 void midr_decode(uint32_t midr, struct midr *out);
@@ -36,7 +36,7 @@ void midr_decode(uint32_t midr, struct midr *out);
  */
 int midr_parse(const char *text, uint32_t *midr);
 
-const char *arm_implementer_name(unsigned int implementer); /* NULL if unknown */
+const char *arm_implementer_name(unsigned int implementer);		   /* NULL if unknown */
 const char *arm_part_name(unsigned int implementer, unsigned int partnum); /* NULL if unknown */
 
 /* Documented ID_AA64MMFR0_EL1.PARange of the core, in bits; 0 if unknown. */

@@ -19,9 +19,9 @@
 
 /* Parameters that change how guest physical addresses are handled. */
 static const char *const interesting_params[] = {
-	"ept",		    /* kvm_intel: without EPT, shadow paging, 52-bit GPAs */
-	"npt",		    /* kvm_amd: same for NPT */
-	"unrestricted_guest", /* kvm_intel: real-mode guests run natively */
+	"ept",			    /* kvm_intel: without EPT, shadow paging, 52-bit GPAs */
+	"npt",			    /* kvm_amd: same for NPT */
+	"unrestricted_guest",	    /* kvm_intel: real-mode guests run natively */
 	"allow_smaller_maxphyaddr", /* kvm_intel, 5.9+: guest MAXPHYADDR below host */
 	"tdp_mmu",
 	NULL,

@@ -19,8 +19,9 @@
 #include "cpuid_arm.h"
 #include "facts.h"
 #include "parse.h"
+#include "vmm_detect.h"
 
-#define KLOG_MAX_BYTES (16u << 20) /* a full 16 MiB log buffer, no more */
+#define KLOG_MAX_BYTES	  (16u << 20) /* a full 16 MiB log buffer, no more */
 #define MAX_MEMORY_BLOCKS (1 << 20)
 
 void facts_note(struct host_facts *f, const char *fmt, ...)
@@ -167,7 +168,8 @@ static void read_cpus(const struct sysroot *sr, struct host_facts *f)
 	}
 	if (min_pa && !unknown) {
 		f->core_pa_bits = min_pa;
-		facts_add_evidence(f, PA_SRC_CORE_TABLE, min_pa, "documented PARange of the CPU parts");
+		facts_add_evidence(f, PA_SRC_CORE_TABLE, min_pa,
+				   "documented PARange of the CPU parts");
 	}
 }
 
@@ -400,6 +402,43 @@ static void read_cpuinfo_x86(const struct sysroot *sr, struct host_facts *f)
 		note_read_error(f, "proc/cpuinfo", r);
 	/* Reduced by AMD SME / Intel TME key bits (arch/x86/kernel/cpu/{amd,intel}.c). */
 	facts_add_evidence(f, PA_SRC_CPUINFO, f->x86_phys_bits, "address sizes (after SME/TME)");
+}
+
+static bool foreign_emulator(const struct host_facts *f, const struct vmm_found *v)
+{
+	const char *base = strrchr(v->path, '/');
+
+	/* qemu-system-aarch64 on an x86 host emulates (TCG): KVM does not apply. */
+	base = base ? base + 1 : v->path;
+	return f->arch == ARCH_X86_64 && !strcmp(base, "qemu-system-aarch64");
+}
+
+void facts_detect_vmms(const struct sysroot *sr, struct host_facts *f, bool allow_exec,
+		       int timeout_ms)
+{
+	static struct vmm_found found[KIC_MAX_VMMS];
+	int n = vmm_detect(sr->path, allow_exec, timeout_ms, found, KIC_MAX_VMMS);
+
+	if (n < 0) {
+		facts_note(f, "VMM detection: %s", strerror(-n));
+		return;
+	}
+	for (int i = 0; i < n && f->nvmms_found < KIC_MAX_VMMS; i++) {
+		struct vmm_seen *s;
+
+		if (found[i].skipped) {
+			facts_note(f, "%s: %s", found[i].path, found[i].note);
+			continue;
+		}
+		if (foreign_emulator(f, &found[i]))
+			continue;
+		s = &f->vmms_found[f->nvmms_found++];
+		snprintf(s->name, sizeof(s->name), "%s", found[i].name);
+		snprintf(s->path, sizeof(s->path), "%s", found[i].path);
+		snprintf(s->version, sizeof(s->version), "%s",
+			 found[i].version_known ? found[i].version : "");
+		snprintf(s->note, sizeof(s->note), "%s", found[i].note);
+	}
 }
 
 void facts_read(const struct sysroot *sr, struct host_facts *f)

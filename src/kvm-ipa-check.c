@@ -25,7 +25,6 @@
 #include "report.h"
 #include "sysroot.h"
 #include "vmm.h"
-#include "vmm_detect.h"
 
 #ifndef KIC_VERSION
 #define KIC_VERSION "0.1.0"
@@ -66,16 +65,19 @@ static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "What to measure:", 1 },
 	{ "sysroot", 's', "DIR", 0,
 	  "Read host facts below DIR (a copied tree, e.g. a sosreport); implies --no-probe and "
-	  "--no-exec unless DIR is /", 0 },
+	  "--no-exec unless DIR is /",
+	  0 },
 	{ "no-probe", 'n', NULL, 0, "Do not open /dev/kvm; report facts and predictions only", 0 },
 	{ "no-default-probe", OPT_NO_DEFAULT_PROBE, NULL, 0,
 	  "Skip only the type-0 (default IPA) VM probe, which on a <40-bit host spends the "
-	  "kernel's once-per-boot warning", 0 },
+	  "kernel's once-per-boot warning",
+	  0 },
 	{ "no-run", OPT_NO_RUN, NULL, 0, "Skip the vCPU run probe", 0 },
 	{ "no-exec", OPT_NO_EXEC, NULL, 0, "Never run VMM binaries to learn their versions", 0 },
 	{ "timeout", 't', "SECONDS", 0,
 	  "Budget for the whole run (default 5, decimals allowed, 0.1..600); the vCPU run "
-	  "watchdog is 1 s or a fifth of the budget if longer, never past the deadline", 0 },
+	  "watchdog is 1 s or a fifth of the budget if longer, never past the deadline",
+	  0 },
 	{ NULL, 0, NULL, 0, "What-if (predictions, marked as such):", 2 },
 	{ "vmm", OPT_VMM, "NAME[=VERSION]", 0,
 	  "Judge this VMM (and version) as if installed; repeatable", 0 },
@@ -85,8 +87,8 @@ static const struct argp_option options[] = {
 	  "Judge as if the host's IPA limit were BITS (32..52)", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
-	{ "nagios", OPT_NAGIOS, NULL, 0,
-	  "Monitoring-plugins output: one status line with perfdata", 0 },
+	{ "nagios", OPT_NAGIOS, NULL, 0, "Monitoring-plugins output: one status line with perfdata",
+	  0 },
 	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "node_exporter textfile collector format", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write the report to FILE atomically (temp file + rename) instead of stdout", 0 },
@@ -95,7 +97,8 @@ static const struct argp_option options[] = {
 	  "Also print every probe (each IPA size, each memslot) and the evidence table", 0 },
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	  "Colour the text report: auto (default: only on a terminal and when NO_COLOR is "
-	  "unset), always, never", 0 },
+	  "unset), always, never",
+	  0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -143,19 +146,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 't':
 		if (parse_seconds(arg, &arg_timeout_ms))
-			argp_error(state, "--timeout: expected seconds between 0.1 and 600, got '%s'",
+			argp_error(state,
+				   "--timeout: expected seconds between 0.1 and 600, got '%s'",
 				   arg);
 		break;
 	case OPT_VMM:
 		return parse_vmm_opt(arg, state);
 	case OPT_KERNEL:
 		if (parse_kernel_version(arg, &kv) || strlen(arg) >= sizeof(arg_whatif.kernel))
-			argp_error(state, "--kernel: expected a release like 5.10.24, got '%s'", arg);
+			argp_error(state, "--kernel: expected a release like 5.10.24, got '%s'",
+				   arg);
 		snprintf(arg_whatif.kernel, sizeof(arg_whatif.kernel), "%s", arg);
 		break;
 	case OPT_IPA_LIMIT:
 		if (parse_int_range(arg, 32, 52, &v))
-			argp_error(state, "--ipa-limit: expected bits between 32 and 52, got '%s'", arg);
+			argp_error(state, "--ipa-limit: expected bits between 32 and 52, got '%s'",
+				   arg);
 		arg_whatif.ipa_limit = (int)v;
 		break;
 	case 'j':
@@ -219,25 +225,6 @@ static bool use_color(void)
 	if (arg_color != COLOR_AUTO)
 		return arg_color == COLOR_ALWAYS;
 	return !(nc && *nc) && !arg_output && isatty(STDOUT_FILENO);
-}
-
-static void detect_vmms(const struct sysroot *sr, struct host_facts *f, long deadline)
-{
-	struct vmm_found found[KIC_MAX_VMMS];
-	long left = deadline - now_ms();
-	int n;
-
-	n = vmm_detect(sr->path, sr->live && !arg_no_exec, left > 1000 ? 1000 : (int)left, found,
-		       KIC_MAX_VMMS);
-	for (int i = 0; i < n && f->nvmms_found < KIC_MAX_VMMS; i++) {
-		struct vmm_seen *s = &f->vmms_found[f->nvmms_found++];
-
-		snprintf(s->name, sizeof(s->name), "%s", found[i].name);
-		snprintf(s->path, sizeof(s->path), "%s", found[i].path);
-		snprintf(s->version, sizeof(s->version), "%s",
-			 found[i].version_known ? found[i].version : "");
-		snprintf(s->note, sizeof(s->note), "%s", found[i].note);
-	}
 }
 
 static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long deadline)
@@ -373,7 +360,8 @@ int main(int argc, char **argv)
 	}
 	facts_read(&sr, &facts);
 	devinfo_read(&sr, &facts);
-	detect_vmms(&sr, &facts, deadline);
+	facts_detect_vmms(&sr, &facts, sr.live && !arg_no_exec,
+			  (int)(arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000));
 	sr_close(&sr);
 	run_probes(&facts, &obs, deadline);
 	arg_whatif.default_probe_skipped = arg_no_default_probe;

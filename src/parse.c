@@ -173,8 +173,7 @@ static uint64_t be_cells(const unsigned char *p, int cells)
 	return v;
 }
 
-int parse_dt_reg_top(const unsigned char *buf, size_t len, int acells, int scells,
-		     uint64_t *top)
+int parse_dt_reg_top(const unsigned char *buf, size_t len, int acells, int scells, uint64_t *top)
 {
 	size_t entry = (size_t)(acells + scells) * 4;
 	uint64_t best = 0;
@@ -217,7 +216,8 @@ const char *klog_strip_prefix(const char *line)
 	/* /dev/kmsg: "6,1234,5678901,-;text" */
 	if (isdigit((unsigned char)*s)) {
 		semi = strchr(s, ';');
-		if (semi && strspn(s, "0123456789,-+abcdefghijklmnopqrstuvwxyz=") == (size_t)(semi - s))
+		if (semi &&
+		    strspn(s, "0123456789,-+abcdefghijklmnopqrstuvwxyz=") == (size_t)(semi - s))
 			return semi + 1;
 	}
 	/* dmesg: "[    1.234567] text", optionally after "<6>" */

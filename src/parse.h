@@ -27,14 +27,14 @@ int parse_iomem_line(const char *line, uint64_t *start, uint64_t *end, int *dept
  * Device tree "reg" of a memory node: big-endian (address, size) pairs of
  * acells and scells 32-bit cells. Returns the highest end, or -EINVAL.
  */
-int parse_dt_reg_top(const unsigned char *buf, size_t len, int acells, int scells,
-		     uint64_t *top);
+int parse_dt_reg_top(const unsigned char *buf, size_t len, int acells, int scells, uint64_t *top);
 
 /* What the kernel log says about KVM's IPA set-up; formats per kernel era. */
 enum log_format {
 	LOG_FMT_NONE,
 	LOG_FMT_NEW,	  /* 5.12+, 5.11.7+, 5.10.24+, 5.4.106+: "IPA Size Limit: %d bits%s" */
-	LOG_FMT_510_WARN, /* 5.10.0-23, 5.11.0-6: WARN "KVM IPA Size Limit (%d bits) is smaller..." */
+	LOG_FMT_510_WARN, /* 5.10.0-23, 5.11.0-6: WARN "KVM IPA Size Limit (%d bits) is smaller..."
+			   */
 	LOG_FMT_OLD_420,  /* 4.20-5.9: "IPA Size Limit: %dbits" */
 	LOG_FMT_PRE_420,  /* 4.7-4.19: "PARange is %d bits, unsupported configuration!" */
 };
@@ -46,7 +46,7 @@ struct klog_state {
 	bool unfixed_warn;   /* a WARN only unfixed kernels print */
 	bool default_warned; /* "<comm> using unsupported default IPA limit" */
 	char comm[32];
-	bool protected_mode; /* "Protected nVHE mode initialized successfully" */
+	bool protected_mode;  /* "Protected nVHE mode initialized successfully" */
 	bool hyp_unavailable; /* "HYP mode not available" */
 	long lines;
 };

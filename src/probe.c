@@ -168,8 +168,8 @@ static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *
 	if (limit_bits > 16 && limit_bits < 63) {
 		uint64_t top = 1ULL << limit_bits;
 
-		try_slot(vm_fd, vm_bits, top - PROBE_SLOT_SIZE, hva, "ends exactly at the VM's limit",
-			 obs);
+		try_slot(vm_fd, vm_bits, top - PROBE_SLOT_SIZE, hva,
+			 "ends exactly at the VM's limit", obs);
 		/* One host page past: the kernel's ">" check must reject exactly this. */
 		try_slot(vm_fd, vm_bits, top - PROBE_SLOT_SIZE + (uint64_t)page, hva,
 			 "ends one page past the VM's limit", obs);

@@ -27,8 +27,8 @@ long now_ms(void);
 void kvm_probe(const struct host_facts *f, const struct probe_opts *o, struct kvm_obs *obs);
 
 /* Shared between probe.c and the per-arch files. */
-#define PROBE_SLOT_SIZE 0x10000ULL	/* 64 KiB: aligned for 4K, 16K and 64K hosts */
-#define PROBE_MMIO_GPA	0x09000000ULL	/* unbacked; QEMU virt's PL011 address */
+#define PROBE_SLOT_SIZE 0x10000ULL    /* 64 KiB: aligned for 4K, 16K and 64K hosts */
+#define PROBE_MMIO_GPA	0x09000000ULL /* unbacked; QEMU virt's PL011 address */
 
 struct vm_handle {
 	int fd;

@@ -14,7 +14,7 @@
 #include "cpuid_arm.h"
 #include "report.h"
 
-#define MAX_DEPTH 16
+#define MAX_DEPTH   16
 #define LABEL_WIDTH 34
 
 static struct {
@@ -376,8 +376,8 @@ static void report_evidence(const struct report_opts *o, const struct assessment
 		print_string(PRINT_JSON, "detail", NULL, e->detail);
 		close_json_object();
 		if (o->verbose && !W.json)
-			fprintf(W.f, "  %-*s: %d bits (%s)\n", LABEL_WIDTH, pa_source_name(e->source),
-				e->bits, e->detail);
+			fprintf(W.f, "  %-*s: %d bits (%s)\n", LABEL_WIDTH,
+				pa_source_name(e->source), e->bits, e->detail);
 	}
 	close_json_array();
 }
@@ -409,7 +409,8 @@ static void report_host(const struct report_opts *o, const struct host_facts *f,
 		label("Kernel log IPA limit");
 		print_int(PRINT_ANY, "log_ipa_limit", "%lld bits", f->log_ipa_limit);
 		if (!W.json)
-			fprintf(W.f, "%s\n", f->log_default_warned ? ", \"upgrade your VMM\" logged" : "");
+			fprintf(W.f, "%s\n",
+				f->log_default_warned ? ", \"upgrade your VMM\" logged" : "");
 	}
 	if (f->log_default_warned)
 		print_string(PRINT_JSON, "log_default_warning_comm", NULL, f->log_default_comm);
@@ -472,8 +473,9 @@ static void report_kvm(const struct host_facts *f, const struct kvm_obs *obs)
 		label("KVM module");
 		for (int i = 0; i < f->nmodules && !W.json; i++)
 			fprintf(W.f, "%s%s %s%s%s%s", i ? ", " : "", f->modules[i].name,
-				mod_state_name(f->modules[i].state), f->modules[i].params[0] ? " (" : "",
-				f->modules[i].params, f->modules[i].params[0] ? ")" : "");
+				mod_state_name(f->modules[i].state),
+				f->modules[i].params[0] ? " (" : "", f->modules[i].params,
+				f->modules[i].params[0] ? ")" : "");
 		if (!W.json)
 			fputc('\n', W.f);
 		open_json_object("module");
@@ -555,8 +557,9 @@ static void report_default_vm(const struct host_facts *f, const struct kvm_obs *
 	close_json_object();
 	label(f->arch == ARCH_ARM64 ? "Default VM (type 0 = 40 bits)" : "Default VM (type 0)");
 	if (d->result == PR_CREATED) {
-		mark(a->behaviour == KB_DEFAULT_FITS || a->behaviour == KB_NOT_APPLICABLE ? MARK_PASS
-											   : MARK_FAIL);
+		mark(a->behaviour == KB_DEFAULT_FITS || a->behaviour == KB_NOT_APPLICABLE
+			     ? MARK_PASS
+			     : MARK_FAIL);
 		print_string(PRINT_FP, NULL, "%s\n", "created");
 	} else if (d->result == PR_REJECTED) {
 		mark(a->behaviour == KB_DEFAULT_REJECTED ? MARK_WARN : MARK_FAIL);
@@ -564,7 +567,8 @@ static void report_default_vm(const struct host_facts *f, const struct kvm_obs *
 	} else {
 		mark(MARK_SKIP);
 		print_string(PRINT_FP, NULL, "%s\n",
-			     a->default_probe_skipped ? "not probed (--no-default-probe)" : "not probed");
+			     a->default_probe_skipped ? "not probed (--no-default-probe)"
+						      : "not probed");
 	}
 }
 
@@ -631,8 +635,8 @@ static void report_slots(const struct report_opts *o, const struct kvm_obs *obs)
 			rej++;
 		if (o->verbose && !W.json)
 			fprintf(W.f, "    VM %2d bits%s 0x%012llx+0x%llx: %-8s %-6s %s\n",
-				s->vm_bits, s->vm_bits ? "" : " (type 0)", (unsigned long long)s->gpa,
-				(unsigned long long)s->size,
+				s->vm_bits, s->vm_bits ? "" : " (type 0)",
+				(unsigned long long)s->gpa, (unsigned long long)s->size,
 				s->result == SLOT_ACCEPTED ? "accepted" : "rejected",
 				s->err ? errno_name(s->err) : "", s->why);
 	}
@@ -715,8 +719,10 @@ static void report_probes(const struct report_opts *o, const struct host_facts *
 /* VMM lines carry the verdict itself, coloured like the marks. */
 static void verdict_word(enum vmm_verdict v)
 {
-	static const char *const colors[] = { [VV_WORKS] = "\033[32m", [VV_LIMITED] = "\033[33m",
-					      [VV_UNKNOWN] = "\033[35m", [VV_FAILS] = "\033[31m",
+	static const char *const colors[] = { [VV_WORKS] = "\033[32m",
+					      [VV_LIMITED] = "\033[33m",
+					      [VV_UNKNOWN] = "\033[35m",
+					      [VV_FAILS] = "\033[31m",
 					      [VV_HANGS] = "\033[31m" };
 	char word[16];
 	int i;
@@ -754,8 +760,8 @@ static void report_vmms(const struct assessment *a)
 		close_json_object();
 		if (W.json)
 			continue;
-		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name, v->version[0] ? v->version : "(version?)",
-			 v->what_if ? " [what-if]" : "");
+		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name,
+			 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "");
 		label(lbl);
 		verdict_word(v->verdict);
 		fprintf(W.f, "%s\n", v->reason);
@@ -851,7 +857,8 @@ static void report_structured(FILE *out, const struct report_opts *o, const stru
 	print_string(PRINT_JSON, "tool_version", NULL, o->version);
 	if (!W.json)
 		fprintf(out, "kvm-ipa-check %s: %s host, kernel %s%s\n", o->version,
-			kic_arch_name(f->arch), f->kernel_release[0] ? f->kernel_release : "unknown",
+			kic_arch_name(f->arch),
+			f->kernel_release[0] ? f->kernel_release : "unknown",
 			f->live ? "" : " (offline tree)");
 	report_host(o, f, a);
 	report_kvm(f, obs);
@@ -989,8 +996,9 @@ static void report_prometheus(FILE *out, const struct kvm_obs *obs, const struct
 	fprintf(out, "kvm_ipa_size_limit %d\n", a->ipa_limit);
 	prom_head(out, "kvm_ipa_host_pa_size", "The CPU's physical address size in address bits.");
 	fprintf(out, "kvm_ipa_host_pa_size %d\n", a->host_pa_bits);
-	prom_head(out, "kvm_ipa_kernel_behaviour", "Type-0 behaviour of the kernel (1 for the one "
-						   "that applies).");
+	prom_head(out, "kvm_ipa_kernel_behaviour",
+		  "Type-0 behaviour of the kernel (1 for the one "
+		  "that applies).");
 	fprintf(out, "kvm_ipa_kernel_behaviour{behaviour=\"%s\",measured=\"%d\"} 1\n",
 		kernel_behaviour_name(a->behaviour), a->behaviour_measured);
 	if (obs->probed && obs->default_vm.result != PR_SKIPPED) {
