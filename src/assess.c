@@ -569,22 +569,48 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 	return false;
 }
 
+/* "qemu 6.2 fails, firecracker 0.24.0 hangs; " when VMMs set the status. */
+static size_t broken_vmms(const struct assessment *a, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < a->nvmms && used < len; i++) {
+		const struct vmm_result *v = &a->vmms[i];
+
+		if (v->verdict != VV_FAILS && v->verdict != VV_HANGS)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s %s", used ? ", " : "",
+					 v->name, v->version[0] ? " " : "", v->version,
+					 vmm_verdict_name(v->verdict));
+	}
+	if (used && used < len)
+		used += (size_t)snprintf(buf + used, len - used, "; ");
+	return used < len ? used : len - 1;
+}
+
 static void summarize(const struct kvm_obs *obs, struct assessment *a)
 {
 	const char *how = a->behaviour_measured ? "measured" : "not measured";
+	char vmms[160];
+	size_t n = broken_vmms(a, vmms, sizeof(vmms));
+	char *out = a->summary + n;
+	size_t len = sizeof(a->summary) - n;
+
+	memcpy(a->summary, vmms, n);
 
 	if (a->behaviour == KB_NOT_APPLICABLE)
-		snprintf(a->summary, sizeof(a->summary), "%s; %s", a->behaviour_basis,
+		snprintf(out, len, "%s; %s", a->behaviour_basis,
 			 !obs->probed	      ? "KVM was not probed"
 			 : a->status == ST_OK ? "KVM creates and runs VMs"
 					      : "see findings");
 	else if (a->ipa_limit)
-		snprintf(a->summary, sizeof(a->summary), "%s (%s): %s; IPA limit %d bits%s",
+		snprintf(out, len, "%s (%s): %s; IPA limit %d bits%s",
 			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
 			 a->ipa_limit_measured ? "" : " (not measured)");
 	else
-		snprintf(a->summary, sizeof(a->summary), "%s (%s): %s",
-			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis);
+		snprintf(out, len, "%s (%s): %s", kernel_behaviour_name(a->behaviour), how,
+			 a->behaviour_basis);
 }
 
 void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct whatif *w,

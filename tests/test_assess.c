@@ -278,6 +278,8 @@ static void test_vmms(void)
 	is_str(vmm_verdict_name(A.vmms[0].verdict), "fails", "Firecracker 0.24 on fixed 36-bit");
 	ok(A.vmms[0].what_if, "named with --vmm: what-if");
 	is_int(A.status, ST_CRITICAL, "a failing VMM makes the host CRITICAL");
+	ok(!strncmp(A.summary, "firecracker 0.24.0 fails; ", 26), "summary names it first: %s",
+	   A.summary);
 	snprintf(W.vmms[0].version, sizeof(W.vmms[0].version), "1.7.0");
 	run();
 	is_str(vmm_verdict_name(A.vmms[0].verdict), "works", "Firecracker 1.7 on 36-bit");
