@@ -60,7 +60,9 @@ $(O)/tests/%: tests/%.c $(LIB) $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+ifneq ($(O),.)
 tests/kvm_hang_probe: $(O)/tests/kvm_hang_probe
+endif
 
 unit-check: $(UNIT_TESTS)
 	@tests/run-unit $(UNIT_TESTS)
