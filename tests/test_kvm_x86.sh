@@ -83,6 +83,18 @@ d['verdict']['status'] == 'critical'
 	[ "$ms" -lt 3000 ] && pass "hang probe returned in ${ms} ms (watchdog 500 ms)" ||
 		fail "hang probe took ${ms} ms"
 
+	# The global budget (--timeout) cuts a 5 s watchdog short at 0.8 s.
+	start=$(date +%s%N)
+	"$HANG" 5000 800 >"$tmp/budget.json" 2>/dev/null
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	jcheck "$tmp/budget.json" "budget shorter than the watchdog: run stops at the deadline" "
+d['probes']['vcpu_run']['result'] == 'hang'
+d['probes']['vcpu_run']['elapsed_ms'] < 1500
+d['probes']['incomplete'] is True
+'budget' in d['probes']['incomplete_reason']
+"
+	[ "$ms" -lt 2500 ] && pass "budget run returned in ${ms} ms" || fail "budget run took ${ms} ms"
+
 	# SIGINT mid-run: VMs closed, partial report marked incomplete.
 	"$HANG" 20000 >"$tmp/int.json" 2>/dev/null &
 	pid=$!
