@@ -347,7 +347,7 @@ static int arm_timer(timer_t *t, long ms)
 	return 0;
 }
 
-int probe_run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, struct vcpu_run *r)
+static int run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, struct vcpu_run *r)
 {
 	struct sigaction sa = { .sa_handler = on_watchdog }, old;
 	struct kvm_run *run = run_map;
@@ -392,4 +392,50 @@ out:
 		r->result = RUN_EXITED;
 	}
 	return ret;
+}
+
+void probe_guest_run(int kvm_fd, const struct vm_handle *vm, const struct guest *g,
+		     const struct probe_opts *o, struct kvm_obs *obs)
+{
+	struct vcpu_run *r = &obs->run;
+	void *mem, *run = MAP_FAILED;
+	int vcpu_fd = -1, map_size = 0, ret;
+
+	r->vm_bits = vm->bits;
+	mem = probe_map_anon(g->size);
+	if (!mem) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	memcpy(mem, g->code, g->code_len);
+	ret = probe_set_slot(vm->fd, 1, g->gpa, g->size, mem);
+	if (ret < 0)
+		goto fail;
+	vcpu_fd = kvm_ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	map_size = kvm_ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vcpu_fd < 0 || map_size <= 0) {
+		ret = vcpu_fd < 0 ? vcpu_fd : map_size < 0 ? map_size : -EINVAL;
+		goto fail;
+	}
+	ret = g->setup(vm->fd, vcpu_fd, obs);
+	if (ret < 0)
+		goto fail;
+	run = mmap(NULL, (size_t)map_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
+	if (run == MAP_FAILED) {
+		ret = -errno;
+		goto fail;
+	}
+	run_vcpu(vcpu_fd, run, probe_watchdog_ms(o), r);
+	goto out;
+fail:
+	r->result = RUN_ERROR;
+	r->err = -ret;
+	snprintf(r->detail, sizeof(r->detail), "vCPU set-up: %s", strerror(-ret));
+out:
+	if (run != MAP_FAILED)
+		munmap(run, (size_t)map_size);
+	if (vcpu_fd >= 0)
+		close(vcpu_fd);
+	if (mem)
+		munmap(mem, g->size);
 }

@@ -47,7 +47,20 @@ void x86_probe_caps(int kvm_fd, struct kvm_obs *obs);
 void x86_probe_run(int kvm_fd, const struct vm_handle *vm, const struct probe_opts *o,
 		   struct kvm_obs *obs);
 long probe_watchdog_ms(const struct probe_opts *o);
-/* Runs the vCPU until exit, a stop or the watchdog; in probe.c. */
-int probe_run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, struct vcpu_run *r);
+/* A throwaway guest: code in one memslot, a per-arch vCPU set-up. */
+struct guest {
+	const void *code;
+	size_t code_len;
+	uint64_t gpa;  /* where the code slot starts; the vCPU starts there */
+	uint64_t size; /* the code slot's size */
+	int (*setup)(int vm_fd, int vcpu_fd, struct kvm_obs *obs);
+};
+
+/*
+ * Maps the code, creates vCPU 0, runs it under the watchdog and fills
+ * obs->run; releases the vCPU, its mapping and the code memory.
+ */
+void probe_guest_run(int kvm_fd, const struct vm_handle *vm, const struct guest *g,
+		     const struct probe_opts *o, struct kvm_obs *obs);
 
 #endif

@@ -64,48 +64,16 @@ static int vcpu_setup(int vm_fd, int vcpu_fd, struct kvm_obs *obs)
 void arm64_probe_run(int kvm_fd, const struct vm_handle *vm, const struct probe_opts *o,
 		     struct kvm_obs *obs)
 {
-	const uint32_t *code = o->payload == PAYLOAD_SPIN ? code_spin : code_mmio;
-	size_t code_len = o->payload == PAYLOAD_SPIN ? sizeof(code_spin) : sizeof(code_mmio);
-	struct vcpu_run *r = &obs->run;
-	void *mem = NULL, *run = MAP_FAILED;
-	int vcpu_fd = -1, map_size, ret;
+	bool spin = o->payload == PAYLOAD_SPIN;
+	const struct guest g = {
+		.code = spin ? code_spin : code_mmio,
+		.code_len = spin ? sizeof(code_spin) : sizeof(code_mmio),
+		.gpa = CODE_GPA,
+		.size = PROBE_SLOT_SIZE,
+		.setup = vcpu_setup,
+	};
 
-	r->vm_bits = vm->bits;
-	mem = probe_map_anon(PROBE_SLOT_SIZE);
-	if (!mem) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	memcpy(mem, code, code_len);
-	ret = probe_set_slot(vm->fd, 1, CODE_GPA, PROBE_SLOT_SIZE, mem);
-	if (ret < 0)
-		goto fail;
-	vcpu_fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
-	map_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (vcpu_fd < 0 || map_size <= 0) {
-		ret = -errno;
-		goto fail;
-	}
-	ret = vcpu_setup(vm->fd, vcpu_fd, obs);
-	if (ret < 0)
-		goto fail;
-	run = mmap(NULL, (size_t)map_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
-	if (run == MAP_FAILED) {
-		ret = -errno;
-		goto fail;
-	}
-	probe_run_vcpu(vcpu_fd, run, probe_watchdog_ms(o), r);
-	munmap(run, (size_t)map_size);
-	goto out;
-fail:
-	r->result = RUN_ERROR;
-	r->err = -ret;
-	snprintf(r->detail, sizeof(r->detail), "vCPU set-up: %s", strerror(-ret));
-out:
-	if (vcpu_fd >= 0)
-		close(vcpu_fd);
-	if (mem)
-		munmap(mem, PROBE_SLOT_SIZE);
+	probe_guest_run(kvm_fd, vm, &g, o, obs);
 }
 
 #else /* a binary built for another architecture cannot drive arm64 KVM */

@@ -62,11 +62,13 @@ void x86_probe_caps(int kvm_fd, struct kvm_obs *obs)
 	read_phys_bits(kvm_fd, obs);
 }
 
-static int vcpu_setup(int vcpu_fd)
+static int vcpu_setup(int vm_fd, int vcpu_fd, struct kvm_obs *obs)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
+	(void)vm_fd;
+	(void)obs;
 	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
 	sregs.cs.base = 0;
@@ -86,51 +88,18 @@ static int vcpu_setup(int vcpu_fd)
 void x86_probe_run(int kvm_fd, const struct vm_handle *vm, const struct probe_opts *o,
 		   struct kvm_obs *obs)
 {
-	const uint8_t *code = o->payload == PAYLOAD_SPIN ? code_spin : code_mmio;
-	size_t code_len = o->payload == PAYLOAD_SPIN ? sizeof(code_spin) : sizeof(code_mmio);
-	long page = sysconf(_SC_PAGESIZE);
-	struct vcpu_run *r = &obs->run;
-	void *mem = NULL, *run = MAP_FAILED;
-	int vcpu_fd = -1, map_size, ret;
+	bool spin = o->payload == PAYLOAD_SPIN;
+	const struct guest g = {
+		.code = spin ? code_spin : code_mmio,
+		.code_len = spin ? sizeof(code_spin) : sizeof(code_mmio),
+		.gpa = CODE_GPA,
+		.size = (uint64_t)sysconf(_SC_PAGESIZE),
+		.setup = vcpu_setup,
+	};
 
-	r->vm_bits = vm->bits;
 	/* Intel without unrestricted guest needs a TSS for real mode; QEMU's address. */
 	ioctl(vm->fd, KVM_SET_TSS_ADDR, 0xfffbd000UL);
-	mem = probe_map_anon((size_t)page);
-	if (!mem) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	memcpy(mem, code, code_len);
-	ret = probe_set_slot(vm->fd, 1, CODE_GPA, (uint64_t)page, mem);
-	if (ret < 0)
-		goto fail;
-	vcpu_fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
-	map_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (vcpu_fd < 0 || map_size <= 0) {
-		ret = -errno;
-		goto fail;
-	}
-	ret = vcpu_setup(vcpu_fd);
-	if (ret < 0)
-		goto fail;
-	run = mmap(NULL, (size_t)map_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
-	if (run == MAP_FAILED) {
-		ret = -errno;
-		goto fail;
-	}
-	probe_run_vcpu(vcpu_fd, run, probe_watchdog_ms(o), r);
-	munmap(run, (size_t)map_size);
-	goto out;
-fail:
-	r->result = RUN_ERROR;
-	r->err = -ret;
-	snprintf(r->detail, sizeof(r->detail), "vCPU set-up: %s", strerror(-ret));
-out:
-	if (vcpu_fd >= 0)
-		close(vcpu_fd);
-	if (mem)
-		munmap(mem, (size_t)page);
+	probe_guest_run(kvm_fd, vm, &g, o, obs);
 }
 
 #else
