@@ -52,7 +52,14 @@ else fail "the package build ran no unit test: $(grep '^unit:' "$tmp/build.log")
 ls -A "$REPO/.." >"$tmp/parent.after"
 is "$(comm -13 "$tmp/parent.before" "$tmp/parent.after" | grep '^kvm-ipa-check')" "" \
 	"nothing written next to the work tree"
-left=$(cd "$REPO/debian" && ls -A | grep -Ev '^(changelog|control|copyright|rules|source|kvm-ipa-check\.(docs|examples|install))$')
+left=""
+for f in "$REPO"/debian/* "$REPO"/debian/.[!.]*; do
+	[ -e "$f" ] || continue
+	case ${f##*/} in
+	changelog | control | copyright | rules | source | kvm-ipa-check.docs | kvm-ipa-check.examples) ;;
+	*) left="$left ${f##*/}" ;;
+	esac
+done
 is "$left" "" "no build output left in debian/"
 
 # --- lintian ---

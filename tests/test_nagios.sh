@@ -279,13 +279,13 @@ else fail "nagios4 -v: $(echo "$out" | grep -i error)"; fi
 nagios4 "$NG/nagios.cfg" >"$NG/console.log" 2>&1 &
 ngpid=$!
 # Nagios spreads the first checks over the interval: force each one now.
-for i in $(seq 1 50); do [ -p "$NG/nagios.cmd" ] && break; sleep 0.1; done
+for _ in $(seq 1 50); do [ -p "$NG/nagios.cmd" ] && break; sleep 0.1; done
 now=$(date +%s)
 while read -r name want args; do
 	echo "[$now] SCHEDULE_FORCED_SVC_CHECK;kvmhost;$name;$now" >"$NG/nagios.cmd"
 done <"$tmp/cases"
 ncases=$(wc -l <"$tmp/cases")
-for i in $(seq 1 100); do
+for _ in $(seq 1 100); do
 	n=$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)
 	[ "${n:-0}" -ge "$ncases" ] && break
 	sleep 0.3

@@ -124,13 +124,13 @@ NE=$(command -v prometheus-node-exporter || command -v node_exporter)
 mkdir -p "$tmp/textfile"
 cp "$tmp/whatif-crit.prom" "$tmp/textfile/kvm_ipa.prom"
 port=""
-for try in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
 	"$NE" --web.listen-address="127.0.0.1:$p" --collector.disable-defaults \
 		--collector.textfile --collector.textfile.directory="$tmp/textfile" \
 		>>"$tmp/ne.log" 2>&1 & # appending: the log is emptied before each scrape
 	nepid=$!
-	for w in $(seq 1 30); do
+	for _ in $(seq 1 30); do
 		if python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$p/metrics', timeout=1)" 2>/dev/null; then
 			port=$p
 			break 2
@@ -314,7 +314,7 @@ is "$(stat -c %a "$OUT")" 644 "--output file is mode 0644 (node_exporter reads i
 inotifywait -m -e create,modify,close_write,moved_to,moved_from,delete \
 	--format '%e %f' "$D" >"$tmp/events" 2>"$tmp/inotify.err" &
 inpid=$!
-for w in $(seq 1 50); do grep -q 'Watches established' "$tmp/inotify.err" && break; sleep 0.1; done
+for _ in $(seq 1 50); do grep -qs 'Watches established' "$tmp/inotify.err" && break; sleep 0.1; done
 for n in 1 2 3; do "$BIN" --prometheus --sysroot "$tmp/warning" --output "$OUT"; done
 sleep 0.5
 kill "$inpid" 2>/dev/null

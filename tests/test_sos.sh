@@ -215,7 +215,10 @@ EOF
 	unshare -m --propagation private sh "$tmp/$name.sh" "$@" >"$tmp/$name.log" 2>&1
 	rc=$?
 	rm -rf "$tmp/plugins" "$tmp/sbin"
-	archive=$(ls "$tmp/$name/out"/sosreport-*.tar.* 2>/dev/null | grep -v '\.md5$\|\.sha256$' | head -n 1)
+	archive=""
+	for a in "$tmp/$name/out"/sosreport-*.tar.*; do
+		case $a in *.md5 | *.sha256) ;; *) [ -f "$a" ] && archive=$a ;; esac
+	done
 	if [ -n "$archive" ]; then
 		tar -xf "$archive" -C "$tmp/$name/x" --strip-components=1
 	fi
