@@ -7,6 +7,7 @@
 BENCH_RUNS  ?= 200
 BENCH_O     := $(if $(filter .,$(O)),build-bench,$(O)/bench)
 BENCH_FLOOR := $(BENCH_O)/floor
+BENCH_RUSAGE := $(BENCH_O)/rusage
 
 .PHONY: bench
 
@@ -14,5 +15,11 @@ $(BENCH_FLOOR): bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-bench: $(BIN) $(BENCH_FLOOR)
-	bench/run --runs $(BENCH_RUNS) --bin $(BIN) --floor $(BENCH_FLOOR)
+# Static when libc.a is there: its own RSS becomes every child's floor.
+$(BENCH_RUSAGE): bench/rusage.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static -o $@ $< 2>/dev/null || \
+		$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench: $(BIN) $(BENCH_FLOOR) $(BENCH_RUSAGE)
+	bench/run --runs $(BENCH_RUNS) --bin $(BIN) --floor $(BENCH_FLOOR) --rusage $(BENCH_RUSAGE)
