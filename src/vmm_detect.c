@@ -389,6 +389,35 @@ static bool dpkg_version(const struct sysroot *sr, const char *pkg, char *out, s
 	return true;
 }
 
+struct dpkg_owner {
+	const char *path;
+	bool owns;
+};
+
+static int list_line(const char *line, void *ctx)
+{
+	struct dpkg_owner *o = ctx;
+	size_t n = strlen(line), m = strlen(o->path);
+
+	/* path is the file as seen from here: the tree's own path may prefix it */
+	if (line[0] == '/' && n > 1 && m >= n && !strcmp(o->path + m - n, line)) {
+		o->owns = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Does var/lib/dpkg/info/<pkg>.list name this file? Then dpkg's version is its. */
+static bool dpkg_owns(const struct sysroot *sr, const char *pkg, const char *path)
+{
+	struct dpkg_owner o = { .path = path };
+	char list[128];
+
+	snprintf(list, sizeof(list), "var/lib/dpkg/info/%s.list", pkg);
+	sr_foreach_line(sr, list, 4u << 20, list_line, &o);
+	return o.owns;
+}
+
 /* ---- looking at one candidate ------------------------------------------------ */
 
 static struct vmm_found *add(struct detect *d, const char *row, const char *path)
@@ -568,6 +597,16 @@ static void find_version(struct detect *d, const struct probe *p, struct vmm_fou
 	if (p->marker) {
 		version_from_marker(d, p, f);
 		return;
+	}
+	/*
+	 * A file dpkg installed has dpkg's version: reading it is cheaper than
+	 * running the binary (QEMU's --version costs ~15 ms and 30 MiB).
+	 */
+	if (d->dpkg && p->dpkg && dpkg_owns(d->sr, p->dpkg, f->path)) {
+		version_from_dpkg(d, p, f);
+		if (f->version_known)
+			return;
+		f->note[0] = '\0';
 	}
 	if (d->exec && p->arg) {
 		version_from_run(d, p, f);

@@ -51,6 +51,14 @@ static void check_key(const char *name, const struct host_facts *f, const char *
 		is_int(f->x86_phys_bits, u, "%s: x86 address sizes", name);
 	else if (!strcmp(key, "kvm_arm_mode"))
 		is_str(f->kvm_arm_mode, val, "%s: kvm-arm.mode", name);
+	else if (!strcmp(key, "vmm"))
+		ok(f->nvmms_found > 0 &&
+			   !strncmp(val, f->vmms_found[0].name, strlen(f->vmms_found[0].name)) &&
+			   !strcmp(val + strlen(f->vmms_found[0].name) + 1,
+				   f->vmms_found[0].version),
+		   "%s: VMM found offline: %s (got %s %s)", name, val,
+		   f->nvmms_found ? f->vmms_found[0].name : "-",
+		   f->nvmms_found ? f->vmms_found[0].version : "-");
 	else if (!strcmp(key, "log_default_warned"))
 		is_int(f->log_default_warned, u, "%s: upgrade-your-VMM line", name);
 	else
@@ -72,6 +80,7 @@ static void check_fixture(const char *dir, const char *name)
 	memset(&f, 0, sizeof(f));
 	ok(sr_open(&sr, path) == 0, "%s: sysroot opens", name);
 	facts_read(&sr, &f);
+	facts_detect_vmms(&sr, &f, false, 0); /* offline: never runs anything */
 	sr_close(&sr);
 	ok(!f.live, "%s: a fixture is never the live host", name);
 	while (fgets(line, sizeof(line), exp)) {
