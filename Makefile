@@ -70,7 +70,8 @@ unit-check: $(UNIT_TESTS)
 check: all $(UNIT_TESTS) $(TEST_PROGS)
 	@tests/run-all $(O)
 
-BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2>/dev/null || \
+BASHCOMPDIR ?= $(shell $(PKG_CONFIG) --define-variable=datadir=$(DATADIR) \
+		 --variable=completionsdir bash-completion 2>/dev/null || \
 		 echo $(DATADIR)/bash-completion/completions)
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/vendor-completions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d

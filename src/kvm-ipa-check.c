@@ -12,6 +12,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,23 @@ static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long dea
 	}
 }
 
+/* Errors go to stderr, or with --nagios to stdout, the only stream monitors show. */
+static void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void error_msg(const char *fmt, ...)
+{
+	char msg[PATH_MAX + 160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (arg_format == FMT_NAGIOS)
+		report_usage_error_nagios(stdout, msg);
+	else
+		fprintf(stderr, "kvm-ipa-check: %s\n", msg);
+}
+
 /* Atomic replace: a collector reading FILE sees the old or the new report, never half. */
 static FILE *open_output(const char *path, char *tmp, size_t len)
 {
@@ -298,8 +316,7 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 	if (arg_output) {
 		out = open_output(arg_output, tmp, sizeof(tmp));
 		if (!out) {
-			fprintf(stderr, "kvm-ipa-check: cannot write %s: %s\n", arg_output,
-				strerror(errno));
+			error_msg("cannot write %s: %s", arg_output, strerror(errno));
 			return -errno;
 		}
 	}
@@ -307,7 +324,7 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 	if (arg_output)
 		r = finish_output(out, tmp, arg_output, r);
 	if (r < 0)
-		fprintf(stderr, "kvm-ipa-check: writing the report failed: %s\n", strerror(-r));
+		error_msg("writing the report failed: %s", strerror(-r));
 	return r;
 }
 
@@ -353,9 +370,8 @@ int main(int argc, char **argv)
 	install_signals();
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
-		fprintf(stderr, "kvm-ipa-check: --sysroot %s: %s\n", arg_sysroot, strerror(-r));
-		if (arg_format == FMT_NAGIOS)
-			report_usage_error_nagios(stdout, "cannot open the --sysroot directory");
+		/* Icinga 2 merges stderr into the plugin output: with --nagios, stdout only. */
+		error_msg("--sysroot %s: %s", arg_sysroot, strerror(-r));
 		return arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_USAGE;
 	}
 	facts_read(&sr, &facts);
