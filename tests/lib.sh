@@ -30,3 +30,42 @@ done_testing() {
 	echo "$_pass passed, $_fail failed"
 	[ "$_fail" -eq 0 ]
 }
+
+need() { # install missing Debian packages, or skip saying which
+	missing=""
+	for p; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" -eq 0 ] || skip "needs$missing (not root: cannot apt-get)"
+	# shellcheck disable=SC2086
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $missing; } >/dev/null 2>&1 ||
+		skip "cannot apt-get install$missing"
+}
+
+# mktree ROOT RELEASE LOGLINES...: a synthetic arm64 host tree (4x Cortex-A72,
+# 44-bit PA, 4 GiB of RAM at 1 GiB) whose kernel log is the given lines (no
+# lines: no kernel log). Only the log decides the verdict offline.
+mktree() {
+	r=$1 release=$2
+	shift 2
+	mkdir -p "$r/proc/sys/kernel" "$r/var/log" "$r/sys/devices/system/memory/memory8" \
+		"$r/sys/devices/system/cpu"
+	echo aarch64 >"$r/proc/sys/kernel/arch"
+	echo "$release" >"$r/proc/sys/kernel/osrelease"
+	echo "BOOT_IMAGE=/vmlinuz root=/dev/vda1" >"$r/proc/cmdline"
+	echo 0-3 >"$r/sys/devices/system/cpu/possible"
+	for c in 0 1 2 3; do
+		mkdir -p "$r/sys/devices/system/cpu/cpu$c/regs/identification"
+		echo 0x00000000410fd083 >"$r/sys/devices/system/cpu/cpu$c/regs/identification/midr_el1"
+	done
+	echo 8000000 >"$r/sys/devices/system/memory/block_size_bytes"
+	echo online >"$r/sys/devices/system/memory/memory8/state"
+	printf '40000000-13fffffff : System RAM\n' >"$r/proc/iomem"
+	if [ $# -gt 0 ]; then
+		for l; do printf '[    0.312004] %s\n' "$l"; done >"$r/var/log/dmesg"
+	fi
+	chmod -R a+rX "$r"
+}

@@ -9,25 +9,11 @@ BIN=${1:-./kvm-ipa-check}
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwX "$tmp"; rm -rf "$tmp"' EXIT
 
-# A synthetic arm64 tree (4x Cortex-A53, fixed kernel, 36-bit log line) as the
-# base every case starts from; only the file under test changes.
+# The base every bad-input case starts from (mktree in lib.sh): a fixed kernel
+# on a 36-bit host, by its log line; only the file under test changes.
 mkbase() {
-	r=$1
-	mkdir -p "$r/proc/sys/kernel" "$r/var/log" "$r/sys/devices/system/memory/memory8"
-	echo aarch64 >"$r/proc/sys/kernel/arch"
-	echo 6.1.0-28-arm64 >"$r/proc/sys/kernel/osrelease"
-	echo "BOOT_IMAGE=/vmlinuz root=/dev/sda1" >"$r/proc/cmdline"
-	mkdir -p "$r/sys/devices/system/cpu"
-	echo 0-3 >"$r/sys/devices/system/cpu/possible"
-	for c in 0 1 2 3; do
-		mkdir -p "$r/sys/devices/system/cpu/cpu$c/regs/identification"
-		echo 0x00000000410fd034 >"$r/sys/devices/system/cpu/cpu$c/regs/identification/midr_el1"
-	done
-	echo 8000000 >"$r/sys/devices/system/memory/block_size_bytes"
-	echo online >"$r/sys/devices/system/memory/memory8/state"
-	printf '40000000-7fffffff : System RAM\n' >"$r/proc/iomem"
-	printf '[    0.5] kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)\n' \
-		>"$r/var/log/dmesg"
+	mktree "$1" 6.1.0-28-arm64 \
+		"kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)"
 }
 
 run_json() { # ROOT -> $tmp/out.json, $rc
@@ -64,7 +50,7 @@ run_json "$tmp/base"
 is "$rc" 1 "base tree (36-bit, fixed kernel log): WARNING"
 jcheck "$tmp/out.json" "base tree: offline facts and a marked prediction" "
 d['host']['arch'] == 'arm64' and d['host']['live'] is False
-len(d['host']['cpus']) == 4 and d['host']['cpus'][0]['midr'] == '0x410fd034'
+len(d['host']['cpus']) == 4 and d['host']['cpus'][0]['midr'] == '0x410fd083'
 d['kvm']['ipa_limit'] is None and d['kvm']['device']['present'] is None
 d['probes']['run'] is False and 'offline' in d['probes']['skipped_reason']
 d['kernel_behaviour'] == 'default-rejected' and d['kernel_behaviour_measured'] is False

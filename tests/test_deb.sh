@@ -6,19 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 
-need() { # install missing Debian packages, or skip saying which
-	missing=""
-	for p; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
-			missing="$missing $p"
-	done
-	[ -z "$missing" ] && return 0
-	[ "$(id -u)" -eq 0 ] || skip "needs$missing (not root: cannot apt-get)"
-	# shellcheck disable=SC2086
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends $missing; } >/dev/null 2>&1 ||
-		skip "cannot apt-get install$missing"
-}
 need build-essential dpkg-dev debhelper lintian pkg-config libkmod-dev libudev-dev \
 	bash-completion python3 git man-db file
 git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout (make deb packages the files git knows)"

@@ -18,18 +18,6 @@ PY=/usr/bin/python3 # sos's interpreter, whatever python3 comes first on PATH
 [ -x "$BIN" ] || skip "no binary at $BIN (build first)"
 [ "$(id -u)" -eq 0 ] || skip "needs root: sos report, apt-get and a private mount namespace"
 
-need() { # install missing Debian packages, or skip saying which
-	missing=""
-	for p; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
-			missing="$missing $p"
-	done
-	[ -z "$missing" ] && return 0
-	# shellcheck disable=SC2086
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends $missing; } >/dev/null 2>&1 ||
-		skip "cannot apt-get install$missing"
-}
 need sosreport python3 flake8 xz-utils util-linux
 unshare -m true 2>/dev/null || skip "no private mount namespace here (unshare -m)"
 
@@ -170,26 +158,6 @@ _fail=$((_fail + $(grep -c '^not ok - ' "$tmp/checks.out")))
 [ $rc -eq 0 ] || [ "$(grep -c '^not ok - ' "$tmp/checks.out")" -gt 0 ] ||
 	fail "plugin checks crashed (exit $rc)"
 
-# --- the real sos report ---
-# A synthetic arm64 host tree: 4x Cortex-A53, fixed kernel, 36-bit log line.
-mktree() {
-	r=$1
-	mkdir -p "$r/proc/sys/kernel" "$r/var/log" "$r/sys/devices/system/memory/memory8" \
-		"$r/sys/devices/system/cpu"
-	echo aarch64 >"$r/proc/sys/kernel/arch"
-	echo 6.1.0-28-arm64 >"$r/proc/sys/kernel/osrelease"
-	echo "BOOT_IMAGE=/vmlinuz root=/dev/sda1" >"$r/proc/cmdline"
-	echo 0-3 >"$r/sys/devices/system/cpu/possible"
-	for c in 0 1 2 3; do
-		mkdir -p "$r/sys/devices/system/cpu/cpu$c/regs/identification"
-		echo 0x00000000410fd034 >"$r/sys/devices/system/cpu/cpu$c/regs/identification/midr_el1"
-	done
-	echo 8000000 >"$r/sys/devices/system/memory/block_size_bytes"
-	echo online >"$r/sys/devices/system/memory/memory8/state"
-	printf '40000000-7fffffff : System RAM\n' >"$r/proc/iomem"
-	printf '[    0.5] kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)\n' \
-		>"$r/var/log/dmesg"
-}
 
 # sos_run NAME [WITH_TOOL] -- SOS_ARGS...: sos in a private mount namespace;
 # the archive is unpacked into $tmp/NAME/x, the console output is $tmp/NAME.log.
@@ -287,7 +255,8 @@ case "$m" in
 esac
 
 # --sysroot: sos collects from another tree; the tool reads it offline.
-mktree "$tmp/tree"
+mktree "$tmp/tree" 6.1.0-28-arm64 \
+	"kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)"
 report sysroot --sysroot "$tmp/tree"
 m=$(args_of sysroot kvm-ipa-check_--json)
 contains "$m" "--sysroot $tmp/tree --no-probe" "sos --sysroot: passed on with --no-probe"
