@@ -69,3 +69,31 @@ mktree() {
 	fi
 	chmod -R a+rX "$r"
 }
+
+# help_text BIN OUT: the option list as --help prints it, into OUT; sets
+# $from. BIN may be the program, a file of help text, or missing (then the
+# argp table in src/kvm-ipa-check.c is read).
+help_text() {
+	_top=$(cd "$(dirname "$0")/.." && pwd)
+	if [ -f "$1" ] && [ -x "$1" ]; then
+		"$1" --help >"$2" 2>&1
+		from="$1 --help"
+	elif [ -f "$1" ]; then
+		cp "$1" "$2"
+		from="help text in $1"
+	elif [ -f "$_top/src/kvm-ipa-check.c" ]; then
+		# Lines shaped like argp's: "  -s, --sysroot=DIR", "      --color[=WHEN]".
+		awk '/^[ \t]*\{ *"[a-z0-9-]+",/ {
+			l = $0; sub(/^[ \t]*\{ */, "", l); split(l, f, /, */)
+			name = f[1]; gsub(/"/, "", name); arg = f[3]
+			sh = (f[2] ~ /^\047.\047$/) ? "-" substr(f[2], 2, 1) ", " : "    "
+			a = ""
+			if (arg != "NULL") { gsub(/"/, "", arg); a = (f[4] ~ /OPTION_ARG_OPTIONAL/) ? "[=" arg "]" : "=" arg }
+			printf "  %s--%s%s\n", sh, name, a
+		}' "$_top/src/kvm-ipa-check.c" >"$2"
+		printf '  -?, --help\n      --usage\n  -V, --version\n' >>"$2"
+		from="the argp table in src/kvm-ipa-check.c (no program at $1)"
+	else
+		skip "no program, help text or source to take the options from"
+	fi
+}

@@ -50,27 +50,7 @@ fi
 
 # ---- the options, from --help ----
 help=$tmp/help.txt
-if [ -f "$BIN" ] && [ -x "$BIN" ]; then
-	"$BIN" --help >"$help" 2>&1
-	from="$BIN --help"
-elif [ -f "$BIN" ]; then
-	cp "$BIN" "$help"
-	from="help text in $BIN"
-elif [ -f "$top/src/kvm-ipa-check.c" ]; then
-	# Lines shaped like argp's: "  -s, --sysroot=DIR", "      --color[=WHEN]".
-	awk '/^[ \t]*\{ *"[a-z0-9-]+",/ {
-		l = $0; sub(/^[ \t]*\{ */, "", l); split(l, f, /, */)
-		name = f[1]; gsub(/"/, "", name); arg = f[3]
-		sh = (f[2] ~ /^\047.\047$/) ? "-" substr(f[2], 2, 1) ", " : "    "
-		a = ""
-		if (arg != "NULL") { gsub(/"/, "", arg); a = (f[4] ~ /OPTION_ARG_OPTIONAL/) ? "[=" arg "]" : "=" arg }
-		printf "  %s--%s%s\n", sh, name, a
-	}' "$top/src/kvm-ipa-check.c" >"$help"
-	printf '  -?, --help\n      --usage\n  -V, --version\n' >>"$help"
-	from="the argp table in src/kvm-ipa-check.c (no program at $BIN)"
-else
-	skip "no program, help text or source to take the options from"
-fi
+help_text "$BIN" "$help"
 echo "# options from $from"
 # argp puts options at column 2 or 6; wrapped descriptions start at column 29.
 sed -nE 's/^ {1,8}(-[^ ,-], )?--([a-z0-9][a-z0-9-]*).*/--\2/p' "$help" | sort -u >"$tmp/long"
