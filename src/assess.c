@@ -326,14 +326,30 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 	a->behaviour_measured = obs->probed && sure;
 }
 
-static void max_ram(const struct assessment *a_in, struct assessment *a)
+/*
+ * KVM takes at most KVM_MEM_MAX_NR_PAGES = 2^31 - 1 pages in one memslot
+ * (include/linux/kvm_host.h), and VMMs map guest RAM as one slot: QEMU 7.2
+ * stops at -m 8388607M on 4 KiB pages (tests/arm64/run-qemu-check). A copied
+ * tree does not say its page size: 4 KiB, the smallest, bounds it.
+ */
+static uint64_t slot_max(const struct host_facts *f)
 {
-	int bits = a_in->ipa_limit;
+	return ((1ULL << 31) - 1) * (uint64_t)(f->page_size > 0 ? f->page_size : 4096);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static void max_ram(const struct host_facts *f, struct assessment *a)
+{
+	int bits = a->ipa_limit;
 
 	if (a->behaviour == KB_NOT_APPLICABLE || bits < 32)
 		return;
 	/* The strictest common layout: RAM from 2 GiB (kvmtool, Firecracker, CH, crosvm). */
-	a->max_guest_ram = (1ULL << bits) - 2 * GiB;
+	a->max_guest_ram = min_u64((1ULL << bits) - 2 * GiB, slot_max(f));
 }
 
 /* Anomalies in what the kernel answered, beyond the type-0 question. */
@@ -424,7 +440,8 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		if (vmm_judge(&env, s->name, s->version, r) < 0)
 			continue;
 		snprintf(r->path, sizeof(r->path), "%s", s->path);
-		r->max_guest_ram = vmm_max_guest_ram(s->name, s->version, a->ipa_limit);
+		r->max_guest_ram =
+			min_u64(vmm_max_guest_ram(s->name, s->version, a->ipa_limit), slot_max(f));
 		a->nvmms++;
 	}
 	for (int i = 0; i < w->nvmms && a->nvmms < KIC_MAX_VMMS; i++) {
@@ -433,8 +450,9 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
 			continue;
 		r->what_if = true;
-		r->max_guest_ram =
-			vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version, a->ipa_limit);
+		r->max_guest_ram = min_u64(
+			vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version, a->ipa_limit),
+			slot_max(f));
 		a->nvmms++;
 	}
 }
@@ -624,7 +642,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	host_pa(f, obs, a);
 	pick_limit(f, obs, w, a);
 	behaviour(f, obs, w, a);
-	max_ram(a, a);
+	max_ram(f, a);
 	explain_default(a);
 	judge_vmms(f, obs, w, a);
 

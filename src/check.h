@@ -81,6 +81,7 @@ struct host_facts {
 	int x86_phys_bits; /* cpuinfo address sizes, 0 unknown */
 	int core_pa_bits;  /* smallest documented PA size of the CPU parts, 0 unknown */
 	bool live;	   /* facts are from the running host, not a copied tree */
+	long page_size;	   /* host PAGE_SIZE, 0 unknown (a copied tree) */
 	int nevidence;
 	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
 

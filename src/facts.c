@@ -444,6 +444,7 @@ void facts_detect_vmms(const struct sysroot *sr, struct host_facts *f, bool allo
 void facts_read(const struct sysroot *sr, struct host_facts *f)
 {
 	f->live = sr->live;
+	f->page_size = sr->live ? sysconf(_SC_PAGESIZE) : 0;
 	f->is_root = geteuid() == 0;
 	read_identity(sr, f);
 	read_cmdline(sr, f);

@@ -68,6 +68,17 @@ static void test_measured(void)
 	is_int(A.status, ST_OK, "44-bit: OK");
 	is_int(A.max_guest_ram, (1ULL << 44) - (2ULL << 30), "44-bit: RAM above 2 GiB");
 
+	/* One memslot holds at most 2^31 - 1 pages (KVM_MEM_MAX_NR_PAGES). */
+	arm64_host(48);
+	O.default_vm.result = PR_CREATED;
+	run();
+	is_int(A.max_guest_ram, ((1ULL << 31) - 1) * 4096,
+	       "48-bit, page size unknown: 4 KiB slot cap");
+	F.page_size = 65536;
+	run();
+	is_int(A.max_guest_ram, (1ULL << 48) - (2ULL << 30),
+	       "48-bit, 64 KiB pages: the IPA space bounds it");
+
 	/* Apple M1 on a fixed kernel: 7d717558dd5e returns EINVAL for type 0. */
 	arm64_host(36);
 	O.default_vm.result = PR_REJECTED;
