@@ -431,6 +431,7 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 								  : -1,
 		.kb = a->behaviour,
 		.kb_measured = a->behaviour_measured,
+		.ram_cap = slot_max(f),
 	};
 
 	for (int i = 0; i < f->nvmms_found && a->nvmms < KIC_MAX_VMMS; i++) {

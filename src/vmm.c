@@ -78,8 +78,11 @@ static const struct vmm_range qemu_ranges[] = {
 	  .regions = QEMU_HIGH_REGIONS,
 	  .create_fail = QEMU_CREATE_FAIL,
 	  .size_fail = "Addressing limited to {L} bits, but memory exceeds it by N bytes",
-	  .fix = "keep -m plus maxmem within the limit; more than 123 vCPUs or a 64-bit PCIe "
-		 "window need 40 IPA bits" },
+	  /* hw/arm/virt.c: 1 GiB + -m and (maxmem - -m) each rounded up to 1 GiB + 1 GiB per slot
+	   */
+	  .fix = "keep 1 GiB + -m + (maxmem - -m) + 1 GiB per memory slot, each rounded up to a "
+		 "GiB, within 2^limit; more than 123 vCPUs or a 64-bit PCIe window need 40 IPA "
+		 "bits" },
 };
 
 #define LIBVIRT_FAIL                                                                               \
@@ -655,6 +658,7 @@ struct host {
 	int L;	    /* the limit; 0 cap absent; -1 unknown */
 	bool small; /* the limit is known to be below 40, even if its value is not */
 	enum kernel_behaviour kb;
+	uint64_t ram_cap; /* vmm_env.ram_cap */
 };
 
 static int map_bits(const struct vmm_range *r)
@@ -760,10 +764,12 @@ static int beyond(const struct vmm_range *r, int bits, char *list, size_t len)
 	return kind;
 }
 
-static void ram_note(char *dst, size_t len, const struct vmm_range *r, int bits)
+static void ram_note(char *dst, size_t len, const struct vmm_range *r, int bits, uint64_t cap)
 {
 	uint64_t ram = layout_max_ram(r->ram, bits);
 
+	if (cap && ram > cap)
+		ram = cap; /* VMMs map RAM as one memslot: KVM_MEM_MAX_NR_PAGES bounds it */
 	dst[0] = '\0';
 	if (ram && bits)
 		snprintf(dst, len, "; guest RAM up to %llu GiB", (unsigned long long)(ram / GiB));
@@ -775,7 +781,7 @@ static void ram_note(char *dst, size_t len, const struct vmm_range *r, int bits)
  * than placing it out of the guest's reach.
  */
 static void fit_map(const struct vmm_range *r, const char *label, const char *how, int avail,
-		    bool adapts, struct judgement *j)
+		    bool adapts, const struct host *h, struct judgement *j)
 {
 	/* avail < 0: a limit known only to be below 40, so at most 39 bits. */
 	bool known = avail > 0;
@@ -784,7 +790,7 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 
 	avail = known ? avail : KIC_DEFAULT_IPA - 1;
 	kind = beyond(r, avail, list, sizeof(list));
-	ram_note(ram, sizeof(ram), r, known ? avail : 0);
+	ram_note(ram, sizeof(ram), r, known ? avail : 0, h->ram_cap);
 	if (kind == 3) {
 		j->v = VV_FAILS;
 		expand(msg, sizeof(msg), r->size_fail ? r->size_fail : "memory above 2^{L}", avail,
@@ -848,7 +854,7 @@ static void type0_small(const struct vmm_range *r, const char *label, const stru
 				 "creates VM type 0 and pKVM gives it the host's "
 				 "%d bits",
 				 h->L);
-			fit_map(r, label, how, h->L, false, j);
+			fit_map(r, label, how, h->L, false, h, j);
 			return;
 		}
 		break;
@@ -868,7 +874,7 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 			struct judgement *j)
 {
 	if (h->L >= KIC_DEFAULT_IPA) {
-		fit_map(r, label, "creates VM type 0 (40 bits)", KIC_DEFAULT_IPA, false, j);
+		fit_map(r, label, "creates VM type 0 (40 bits)", KIC_DEFAULT_IPA, false, h, j);
 		return;
 	}
 	if (h->small) {
@@ -877,7 +883,7 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 	}
 	if (h->L == 0 && h->kb == KB_DEFAULT_FITS) {
 		fit_map(r, label, "gets VM type 0 (40 bits; kernel without IPA sizes)",
-			KIC_DEFAULT_IPA, false, j);
+			KIC_DEFAULT_IPA, false, h, j);
 		return;
 	}
 	if (h->L == 0 && h->kb == KB_DEFAULT_HANGS && r->no_vcpu) {
@@ -920,7 +926,7 @@ static void judge_sized(const struct vmm_range *r, const char *label, const stru
 		return;
 	}
 	how_sized(how, sizeof(how), r->choice, L);
-	fit_map(r, label, how, L, r->choice == VMM_IPA_MAP_FITS, j);
+	fit_map(r, label, how, L, r->choice == VMM_IPA_MAP_FITS, h, j);
 }
 
 static void judge_known_choice(const struct vmm_range *r, const char *label, const struct host *h,
@@ -979,7 +985,7 @@ static void judge_range(const struct vmm_range *r, const char *label, const stru
 
 static struct host host_of(const struct vmm_env *env)
 {
-	struct host h = { env->ipa_limit, false, env->kb };
+	struct host h = { env->ipa_limit, false, env->kb, env->ram_cap };
 
 	if (h.L > 0 && h.L < KIC_DEFAULT_IPA)
 		h.small = true;

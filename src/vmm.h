@@ -19,6 +19,7 @@ struct vmm_env {
 	int ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; 0 = cap absent (pre-4.20), -1 unknown */
 	enum kernel_behaviour kb; /* measured or predicted type-0 behaviour */
 	bool kb_measured;
+	uint64_t ram_cap; /* largest RAM one KVM memslot takes, in bytes; 0 = none known */
 };
 
 /* How a VMM picks the KVM_CREATE_VM type on arm64. */

@@ -326,6 +326,17 @@ static void test_api_edges(void)
 	is_str(r.name, "qemu", "result carries the canonical name");
 	is_str(r.version, "7.2.22", "result carries the version");
 	ok(!r.path[0] && !r.what_if, "path and what_if left for the caller");
+
+	/* One KVM memslot caps the RAM a reason quotes (QEMU 7.2 at 44 bits: 8191 GiB). */
+	env.ipa_limit = 44;
+	env.kb = KB_DEFAULT_FITS;
+	env.ram_cap = 0;
+	vmm_judge(&env, "qemu", "7.2.22", &r);
+	ok(strstr(r.reason, "guest RAM up to 16383 GiB") != NULL, "no cap: the map's 16383 GiB");
+	env.ram_cap = ((1ULL << 31) - 1) * 4096;
+	vmm_judge(&env, "qemu", "7.2.22", &r);
+	ok(strstr(r.reason, "guest RAM up to 8191 GiB") != NULL, "memslot cap: 8191 GiB (%s)",
+	   r.reason);
 }
 
 static void test_names(void)
