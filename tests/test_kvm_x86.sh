@@ -51,6 +51,19 @@ d['kvm']['api_version'] is None and d['kvm']['ipa_limit'] is None
 d['probes']['run'] is False
 "
 
+# No access to /dev/kvm: clear advice, exit 3, the rest of the report.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" --json >"$tmp/eacces.json" 2>&1
+	rc=$?
+	is "$rc" 3 "unprivileged user: exit 3 (UNKNOWN)"
+	jcheck "$tmp/eacces.json" "unprivileged user: says why and what to do, facts still there" "
+d['kvm']['device']['present'] is True and d['kvm']['device']['accessible'] is False
+d['probes']['run'] is False and 'Permission denied' in d['probes']['skipped_reason']
+'/dev/kvm' in d['verdict']['summary'] and d['verdict']['fix']
+d['host']['arch'] == 'x86_64'
+"
+fi
+
 # Every fd the probes open is closed: strace the whole run.
 if command -v strace >/dev/null; then
 	strace -f -e trace=openat,close,ioctl -o "$tmp/trace" "$BIN" --json >/dev/null 2>&1
