@@ -78,8 +78,13 @@ static enum mod_state state_from_kmod(struct kmod_ctx *ctx, const char *name)
 	r = kmod_module_get_initstate(mod);
 	if (r == KMOD_MODULE_BUILTIN)
 		st = MOD_BUILTIN;
-	else if (r == KMOD_MODULE_LIVE || r == KMOD_MODULE_COMING)
+	else if (r == KMOD_MODULE_LIVE)
 		st = MOD_LOADED;
+	/*
+	 * KMOD_MODULE_COMING also stands for "sys/module/NAME without initstate"
+	 * when modules.builtin is missing (an initramfs): the sysfs check below
+	 * tells built-in from loading.
+	 */
 	else if (r == -ENOENT)
 		/* Not loaded: installed as a module file, or not at all? */
 		st = kmod_module_get_path(mod) ? MOD_ABSENT : MOD_NOT_FOUND;
