@@ -1,7 +1,7 @@
 # libFuzzer harnesses for every parser of outside text and the JSON writer.
 #
 #   make fuzz                  each harness for FUZZ_SECONDS (60), FUZZ_JOBS at a time
-#   make fuzz-short            each for FUZZ_SHORT_SECONDS (6): ~1 min in all, run by make check
+#   make fuzz-short            each for FUZZ_SHORT_SECONDS (5): ~1 min in all, run by make check
 #   make fuzz-regressions      replay every kept input in fuzz/regressions/<harness>/
 #   make fuzz-build            only build the harnesses, FUZZ_O/fuzz_<harness>
 #   make fuzz-json_check       the JSON validator's own known-answer test
@@ -16,7 +16,7 @@
 
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
-FUZZ_SHORT_SECONDS ?= 6
+FUZZ_SHORT_SECONDS ?= 5
 FUZZ_JOBS          ?= 2
 # In-tree builds (O=.) keep all of it in build-fuzz/, out of the fuzz/ sources.
 FUZZ_O             := $(if $(filter .,$(O)),build-fuzz,$(O)/fuzz)
