@@ -217,4 +217,13 @@ const char *vmm_verdict_name(enum vmm_verdict v);
 const char *errno_name(int err); /* "EINVAL"; NULL for 0 */
 int bits_for_top(uint64_t top);	 /* bits to address [0, top) */
 
+/* Length of the valid UTF-8 sequence at s (its code point in *cp), 0 if invalid. */
+size_t utf8_seq(const unsigned char *s, uint32_t *cp);
+
+/*
+ * Makes text read from the host safe to print on a terminal: control
+ * characters (C0, DEL, C1) and invalid UTF-8 become '?'. In place.
+ */
+void text_clean(char *s);
+
 #endif

@@ -121,3 +121,51 @@ int bits_for_top(uint64_t top)
 	}
 	return bits;
 }
+
+size_t utf8_seq(const unsigned char *s, uint32_t *cp)
+{
+	size_t n;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, *cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, *cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, *cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && *cp < 0x80) || (n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+void text_clean(char *str)
+{
+	unsigned char *s = (unsigned char *)str;
+
+	while (*s) {
+		uint32_t cp;
+		size_t n = utf8_seq(s, &cp);
+
+		if (n == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f)) {
+			/* keep the string's length: overwrite the whole sequence */
+			size_t k = n ? n : 1;
+
+			for (size_t i = 0; i < k; i++)
+				s[i] = '?';
+			s += k;
+		} else {
+			s += n;
+		}
+	}
+}

@@ -109,6 +109,7 @@ static void add_module(const struct sysroot *sr, struct kmod_ctx *ctx, struct ho
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->state = st;
 	read_params(sr, m);
+	text_clean(m->params);
 }
 
 static void read_modules(const struct sysroot *sr, struct host_facts *f)
@@ -155,6 +156,7 @@ static void read_device(struct host_facts *f)
 			snprintf(f->dev_group, sizeof(f->dev_group), "%s", g->gr_name);
 		else
 			snprintf(f->dev_group, sizeof(f->dev_group), "%u", (unsigned int)st.st_gid);
+		text_clean(f->dev_group);
 		f->dev_accessible = faccessat(AT_FDCWD, node, R_OK | W_OK, AT_EACCESS) == 0;
 		if (!f->dev_accessible)
 			f->dev_open_errno = errno;

@@ -31,8 +31,9 @@ void facts_note(struct host_facts *f, const char *fmt, ...)
 	if (f->nnotes >= KIC_MAX_NOTES)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(f->notes[f->nnotes++], sizeof(f->notes[0]), fmt, ap);
+	vsnprintf(f->notes[f->nnotes], sizeof(f->notes[0]), fmt, ap);
 	va_end(ap);
+	text_clean(f->notes[f->nnotes++]);
 }
 
 void facts_add_evidence(struct host_facts *f, enum pa_source src, int bits, const char *detail)
@@ -90,6 +91,9 @@ static void read_identity(const struct sysroot *sr, struct host_facts *f)
 			f->kernel_release[0] = '\0';
 		}
 	}
+	/* A copied tree may hold anything: nothing read may drive a terminal. */
+	text_clean(f->arch_name);
+	text_clean(f->kernel_release);
 	f->arch = arch_from_name(f->arch_name);
 	if (f->arch == ARCH_UNKNOWN)
 		facts_note(f, "architecture unknown: proc/sys/kernel/arch missing or unreadable");
@@ -103,6 +107,7 @@ static void read_cmdline(const struct sysroot *sr, struct host_facts *f)
 		note_read_error(f, "proc/cmdline", r);
 		f->cmdline[0] = '\0';
 	}
+	text_clean(f->cmdline);
 	parse_kvm_arm_mode(f->cmdline, f->kvm_arm_mode, sizeof(f->kvm_arm_mode));
 }
 
@@ -377,6 +382,7 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 	f->log_unfixed_warn = st.unfixed_warn;
 	f->log_default_warned = st.default_warned;
 	snprintf(f->log_default_comm, sizeof(f->log_default_comm), "%s", st.comm);
+	text_clean(f->log_default_comm);
 	f->log_protected = st.protected_mode;
 	if (st.ipa_limit)
 		facts_add_evidence(f, PA_SRC_KERNEL_LOG, st.ipa_limit, log_format_name(st.fmt));
@@ -438,6 +444,10 @@ void facts_detect_vmms(const struct sysroot *sr, struct host_facts *f, bool allo
 		snprintf(s->version, sizeof(s->version), "%s",
 			 found[i].version_known ? found[i].version : "");
 		snprintf(s->note, sizeof(s->note), "%s", found[i].note);
+		text_clean(s->name);
+		text_clean(s->path);
+		text_clean(s->version);
+		text_clean(s->note);
 	}
 }
 

@@ -8,13 +8,14 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cpuid_arm.h"
 #include "report.h"
 
-#define MAX_DEPTH   16
+#define MAX_DEPTH   (PRINT_MAX_NEST + 2) /* the top object and one spare */
 #define LABEL_WIDTH 34
 
 static struct {
@@ -46,39 +47,13 @@ void print_end(void)
 }
 
 /* Valid UTF-8 passes; any other byte becomes U+FFFD, so the output always parses. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong, surrogate or out of range */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 void json_escape(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
 	while (*s) {
-		size_t n = utf8_len(s);
+		uint32_t cp;
+		size_t n = utf8_seq(s, &cp);
 
 		if (n == 0) {
 			fputs("\\ufffd", out);
@@ -122,8 +97,9 @@ static void json_open(const char *key, char c, bool array)
 		return;
 	json_key(key);
 	fputc(c, W.f);
-	if (W.depth < MAX_DEPTH - 1)
-		W.depth++;
+	if (W.depth >= PRINT_MAX_NEST + 1)
+		abort(); /* a code bug, never input: see PRINT_MAX_NEST */
+	W.depth++;
 	W.first[W.depth] = true;
 	W.in_array[W.depth] = array;
 }

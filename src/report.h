@@ -23,6 +23,13 @@ int report_print(FILE *out, const struct report_opts *o, const struct host_facts
 /* For main's messages on stderr that must match the chosen format. */
 void report_usage_error_nagios(FILE *out, const char *msg);
 
+/*
+ * Containers open_json_object/array may nest inside the top object. The
+ * report's shape is fixed by code (4 levels deep), so going past this is a
+ * bug: the writer aborts rather than print broken JSON.
+ */
+#define PRINT_MAX_NEST 14
+
 /* The one print path (iproute2's json_print idea): text fmt or JSON key. */
 enum print_mode { PRINT_ANY, PRINT_FP, PRINT_JSON };
 

@@ -139,6 +139,18 @@ var/log/dmesg fifo 3 not a regular text file
 var/log/dmesg escape 3 -
 TABLE
 
+# Terminal escapes in a copied tree never reach the reader's terminal.
+mkbase "$tmp/ansi"
+printf '6.1\033]0;owned\007\033[31mred\302\233\n' >"$tmp/ansi/proc/sys/kernel/osrelease"
+printf '[ 0.1] \033[2Jkvm-ipa-check using unsupported default IPA limit, upgrade your VMM\n' \
+	>>"$tmp/ansi/var/log/dmesg"
+"$BIN" --sysroot "$tmp/ansi" --verbose >"$tmp/ansi.txt" 2>&1
+if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$tmp/ansi.txt"; then
+	fail "escape sequences from the tree reached the text report"
+else
+	pass "escape sequences from the tree are neutralised in the text report"
+fi
+
 # Permission denied: root reads anything, so run unprivileged.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	mkbase "$tmp/perm"

@@ -65,5 +65,12 @@ int main(void)
 	is_str(e, "bad\\ufffd\\ufffd \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd \\ufffd\\ufffd",
 	       "invalid, overlong, surrogate and truncated UTF-8 become U+FFFD");
 	free(e);
+	{
+		char t1[] = "6.1\033]0;x\007\033[31mred\xc2\x9b caf\xc3\xa9 \xff";
+
+		text_clean(t1);
+		is_str(t1, "6.1?]0;x??[31mred?? caf\xc3\xa9 ?",
+		       "text_clean: C0, C1 and invalid UTF-8 become '?', valid UTF-8 stays");
+	}
 	return done_testing();
 }
