@@ -346,7 +346,7 @@ static void max_ram(const struct host_facts *f, struct assessment *a)
 {
 	int bits = a->ipa_limit;
 
-	if (a->behaviour == KB_NOT_APPLICABLE || bits < 32)
+	if (a->behaviour == KB_NOT_APPLICABLE || bits < 32 || bits > 63)
 		return;
 	/* The strictest common layout: RAM from 2 GiB (kvmtool, Firecracker, CH, crosvm). */
 	a->max_guest_ram = min_u64((1ULL << bits) - 2 * GiB, slot_max(f));

@@ -282,7 +282,8 @@ void klog_parse_line(const char *line, struct klog_state *st)
 		if (st->fmt == LOG_FMT_NONE)
 			st->fmt = LOG_FMT_OLD_420;
 	} else if ((v = num_after(msg, "IPA Size Limit: ")) > 0) {
-		st->ipa_limit = v;
+		/* PARange encodes 32..56 bits; anything else is not a real log line */
+		st->ipa_limit = v >= 32 && v <= 56 ? v : 0;
 		p = strstr(msg, "IPA Size Limit: ") + 16;
 		while (isdigit((unsigned char)*p))
 			p++;
@@ -296,7 +297,7 @@ void klog_parse_line(const char *line, struct klog_state *st)
 		}
 	} else if ((v = num_after(msg, "PARange is ")) > 0 &&
 		   strstr(msg, "unsupported configuration")) {
-		st->ipa_limit = v;
+		st->ipa_limit = v >= 32 && v <= 56 ? v : 0;
 		st->fmt = LOG_FMT_PRE_420;
 		st->unfixed_warn = true;
 	} else if (strstr(msg, "Protected nVHE mode initialized successfully")) {

@@ -115,6 +115,10 @@ static void test_klog(void)
 	ok(st.protected_mode, "pKVM line");
 	klog_parse_line("IPA Size Limit: 99999999999 bits", &st);
 	is_int(st.ipa_limit, 0, "absurd limit ignored");
+	klog_parse_line("kvm [1]: IPA Size Limit: 80 bits", &st);
+	is_int(st.ipa_limit, 0, "a limit past 56 bits is not a PARange");
+	klog_parse_line("kvm [1]: IPA Size Limit: 16 bits", &st);
+	is_int(st.ipa_limit, 0, "a limit below 32 bits is not a PARange");
 	klog_parse_line("", &st);
 	klog_parse_line("[", &st);
 	klog_parse_line("6,;", &st);
