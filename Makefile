@@ -56,7 +56,7 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(OBJDIR)/kvm-ipa-check.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/tests/%: tests/%.c $(LIB) $(wildcard src/*.h)
+$(O)/tests/%: tests/%.c $(LIB) $(wildcard src/*.h) tests/tap.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 

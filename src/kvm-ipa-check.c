@@ -328,28 +328,39 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 	return r;
 }
 
+static int saved_stderr = -1;
+
+/* Puts stderr back; also run at exit, as argp exits on a usage error. */
+static void restore_stderr(void)
+{
+	if (saved_stderr < 0)
+		return;
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+}
+
 /*
  * monitoring-plugins: usage errors are UNKNOWN (3) and the monitor shows only
  * stdout, so with --nagios argp's and getopt's messages go there.
  */
 static int parse_args(struct argp *argp, int argc, char **argv)
 {
-	int saved = -1, r;
+	int r;
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--nagios")) {
 			argp_err_exit_status = ST_UNKNOWN;
 			fflush(stderr);
-			saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+			saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+			if (saved_stderr >= 0)
+				atexit(restore_stderr);
 			dup2(STDOUT_FILENO, STDERR_FILENO);
 			break;
 		}
 	r = argp_parse(argp, argc, argv, 0, NULL, NULL) ? argp_err_exit_status : 0;
-	if (saved >= 0) {
-		fflush(stderr);
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
+	restore_stderr();
 	return r;
 }
 
