@@ -812,15 +812,26 @@ static int detect_run(struct detect *d, const char *const *bin_dirs, const char 
 	return d->n;
 }
 
-int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_found *out, int max)
+/* Both entry points: a root, where to look, and what may be done there. */
+struct detect_args {
+	const char *root;
+	const char *const *bin_dirs, *const *lib_dirs;
+	bool allow_exec;
+	bool check_owner;
+	bool owner_if_live; /* instead: check ownership exactly on the live host */
+	bool dpkg, multiarch;
+	int timeout_ms;
+};
+
+static int detect_in(const struct detect_args *a, struct vmm_found *out, int max)
 {
 	struct sysroot sr;
 	struct detect *d;
 	int r;
 
-	if (!sysroot || !out || max < 0)
+	if (!out || max < 0)
 		return -EINVAL;
-	r = sr_open(&sr, sysroot);
+	r = sr_open(&sr, a->root);
 	if (r < 0)
 		return r;
 	d = calloc(1, sizeof(*d));
@@ -829,43 +840,45 @@ int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_
 		return -ENOMEM;
 	}
 	*d = (struct detect){ .sr = &sr,
-			      .exec = allow_exec && sr.live,
-			      .check_owner = sr.live,
-			      .dpkg = true,
-			      .timeout_ms = timeout_ms,
+			      .exec = a->allow_exec && sr.live,
+			      .check_owner = a->owner_if_live ? sr.live : a->check_owner,
+			      .dpkg = a->dpkg,
+			      .timeout_ms = a->timeout_ms,
 			      .out = out,
 			      .max = max };
-	r = detect_run(d, trusted_bin_dirs, trusted_lib_dirs, true);
+	r = detect_run(d, a->bin_dirs, a->lib_dirs, a->multiarch);
 	free(d);
 	sr_close(&sr);
 	return r;
 }
 
+int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_found *out, int max)
+{
+	const struct detect_args a = { .root = sysroot,
+				       .bin_dirs = trusted_bin_dirs,
+				       .lib_dirs = trusted_lib_dirs,
+				       .allow_exec = allow_exec,
+				       .owner_if_live = true,
+				       .dpkg = true,
+				       .multiarch = true,
+				       .timeout_ms = timeout_ms };
+
+	if (!sysroot)
+		return -EINVAL;
+	return detect_in(&a, out, max);
+}
+
 int vmm_detect_dirs(const char *const *dirs, bool allow_exec, bool check_owner, int timeout_ms,
 		    struct vmm_found *out, int max)
 {
-	struct sysroot sr;
-	struct detect *d;
-	int r;
+	const struct detect_args a = { .root = "/",
+				       .bin_dirs = dirs,
+				       .lib_dirs = dirs,
+				       .allow_exec = allow_exec,
+				       .check_owner = check_owner,
+				       .timeout_ms = timeout_ms };
 
-	if (!dirs || !out || max < 0)
+	if (!dirs)
 		return -EINVAL;
-	r = sr_open(&sr, "/");
-	if (r < 0)
-		return r;
-	d = calloc(1, sizeof(*d));
-	if (!d) {
-		sr_close(&sr);
-		return -ENOMEM;
-	}
-	*d = (struct detect){ .sr = &sr,
-			      .exec = allow_exec && sr.live,
-			      .check_owner = check_owner,
-			      .timeout_ms = timeout_ms,
-			      .out = out,
-			      .max = max };
-	r = detect_run(d, dirs, dirs, false);
-	free(d);
-	sr_close(&sr);
-	return r;
+	return detect_in(&a, out, max);
 }
