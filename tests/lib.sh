@@ -97,3 +97,25 @@ help_text() {
 		skip "no program, help text or source to take the options from"
 	fi
 }
+
+# mkstates DIR: one synthetic tree per verdict, DIR/{ok,warning,critical,unknown}:
+# 44 bits; a fixed kernel on 36 bits; 5.10.23's WARN on 36 bits; no kernel log.
+mkstates() {
+	mktree "$1/ok" 6.1.0-28-arm64 "kvm [1]: IPA Size Limit: 44 bits" \
+		"kvm [1]: VHE mode initialized successfully"
+	mktree "$1/warning" 6.1.0-28-arm64 \
+		"kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)"
+	mktree "$1/critical" 5.10.23 "------------[ cut here ]------------" \
+		"KVM IPA Size Limit (36 bits) is smaller than default size" \
+		"---[ end trace ]---" "kvm [1]: IPA Size Limit: 36 bits"
+	mktree "$1/unknown" 6.1.0-28-arm64
+}
+
+# need_fuzzer CC TMPDIR: skip unless CC links a libFuzzer harness with ASan+UBSan.
+need_fuzzer() {
+	command -v "$1" >/dev/null 2>&1 ||
+		skip "no $1 to build the fuzz harnesses (Debian: clang libclang-rt-14-dev)"
+	printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >"$2/p.c"
+	"$1" -fsanitize=fuzzer,address,undefined -o "$2/p" "$2/p.c" >"$2/err" 2>&1 ||
+		skip "$1 has no libFuzzer runtime (Debian: libclang-rt-14-dev): $(head -n 1 "$2/err")"
+}

@@ -30,23 +30,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # ---- shells ----
-need=""
-[ -r "$BASH_COMPLETION_FILE" ] || need="$need bash-completion"
-command -v zsh >/dev/null 2>&1 || need="$need zsh"
-command -v fish >/dev/null 2>&1 || need="$need fish"
-if [ -n "$need" ]; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "# installing:$need"
-		export DEBIAN_FRONTEND=noninteractive
-		# shellcheck disable=SC2086
-		apt-get install -y -qq --no-install-recommends $need >"$tmp/apt.log" 2>&1 ||
-			{ apt-get update -qq >>"$tmp/apt.log" 2>&1 &&
-				apt-get install -y -qq --no-install-recommends $need >>"$tmp/apt.log" 2>&1; } ||
-			sed 's/^/#   /' "$tmp/apt.log" | tail -n 5
-	else
-		echo "# not root: cannot install$need"
-	fi
-fi
+need bash-completion zsh fish
 
 # ---- the options, from --help ----
 help=$tmp/help.txt

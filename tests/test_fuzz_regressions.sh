@@ -10,13 +10,9 @@ B=${KIC_BUILD:-.}
 FUZZ_CC=${FUZZ_CC:-clang}
 if [ "$B" = . ]; then FO=build-fuzz; else FO=$B/fuzz; fi
 
-command -v "$FUZZ_CC" >/dev/null 2>&1 ||
-	skip "no $FUZZ_CC to build the fuzz harnesses (Debian: clang libclang-rt-14-dev)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >"$tmp/p.c"
-"$FUZZ_CC" -fsanitize=fuzzer,address,undefined -o "$tmp/p" "$tmp/p.c" >"$tmp/err" 2>&1 ||
-	skip "$FUZZ_CC has no libFuzzer runtime (Debian: libclang-rt-14-dev): $(head -n 1 "$tmp/err")"
+need_fuzzer "$FUZZ_CC" "$tmp"
 
 unset MAKEFLAGS MFLAGS MAKELEVEL
 if ! make -s --no-print-directory O="$B" FUZZ_CC="$FUZZ_CC" fuzz-build >"$tmp/build" 2>&1; then

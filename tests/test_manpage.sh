@@ -18,22 +18,7 @@ man=$top/man/kvm-ipa-check.1
 tmp=$(mktemp -d)
 trap '[ -n "${KIC_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 
-need=""
-command -v mandoc >/dev/null 2>&1 || need="$need mandoc"
-command -v groff >/dev/null 2>&1 || need="$need groff-base"
-if [ -n "$need" ]; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "# installing:$need"
-		export DEBIAN_FRONTEND=noninteractive
-		# shellcheck disable=SC2086
-		apt-get install -y -qq --no-install-recommends $need >"$tmp/apt.log" 2>&1 ||
-			{ apt-get update -qq >>"$tmp/apt.log" 2>&1 &&
-				apt-get install -y -qq --no-install-recommends $need >>"$tmp/apt.log" 2>&1; } ||
-			sed 's/^/#   /' "$tmp/apt.log" | tail -n 5
-	else
-		echo "# not root: cannot install$need"
-	fi
-fi
+need mandoc groff-base
 
 [ -f "$man" ] || { fail "man page $man exists"; done_testing; exit 1; }
 

@@ -27,14 +27,7 @@ cleanup() {
 trap cleanup EXIT
 chmod 755 "$tmp"
 
-mktree "$tmp/ok" 6.1.0-28-arm64 "kvm [1]: IPA Size Limit: 44 bits" \
-	"kvm [1]: VHE mode initialized successfully"
-mktree "$tmp/warning" 6.1.0-28-arm64 \
-	"kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)"
-mktree "$tmp/critical" 5.10.23 "------------[ cut here ]------------" \
-	"KVM IPA Size Limit (36 bits) is smaller than default size" \
-	"---[ end trace ]---" "kvm [1]: IPA Size Limit: 36 bits"
-mktree "$tmp/unknown" 6.1.0-28-arm64
+mkstates "$tmp"
 
 # Each case: name, expected exit code, arguments.
 CASES="ok 0 --sysroot $tmp/ok

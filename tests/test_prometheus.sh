@@ -29,13 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mktree "$tmp/ok" 6.1.0-28-arm64 "kvm [1]: IPA Size Limit: 44 bits"
-mktree "$tmp/warning" 6.1.0-28-arm64 \
-	"kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM compatibility)"
-mktree "$tmp/critical" 5.10.23 "------------[ cut here ]------------" \
-	"KVM IPA Size Limit (36 bits) is smaller than default size" \
-	"---[ end trace ]---" "kvm [1]: IPA Size Limit: 36 bits"
-mktree "$tmp/unknown" 6.1.0-28-arm64
+mkstates "$tmp"
 
 # value NAME FILE: the sample value of an unlabelled metric
 value() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
