@@ -172,15 +172,57 @@ int sr_read_line(const struct sysroot *sr, const char *rel, char *buf, size_t le
 	return n;
 }
 
+struct line_buf {
+	char line[1024];
+	size_t ll;
+	bool skipping; /* in the tail of an over-long line */
+};
+
+/* Appends one newline-free segment; an over-long line is handed over once. */
+static int line_add(struct line_buf *lb, const char *p, size_t len, line_cb cb, void *ctx)
+{
+	size_t room = sizeof(lb->line) - 1 - lb->ll, take = len < room ? len : room;
+	int r;
+
+	if (lb->skipping || !len)
+		return 0;
+	memcpy(lb->line + lb->ll, p, take);
+	for (size_t i = lb->ll; i < lb->ll + take; i++)
+		if (!lb->line[i])
+			lb->line[i] = ' '; /* NULs would end the line early */
+	lb->ll += take;
+	if (take == len)
+		return 0;
+	/* Over-long line: hand over its head once, drop the rest. */
+	lb->line[lb->ll] = '\0';
+	r = cb(lb->line, ctx);
+	lb->skipping = true;
+	return r;
+}
+
+static int line_end(struct line_buf *lb, line_cb cb, void *ctx)
+{
+	int r = 0;
+
+	if (!lb->skipping) {
+		lb->line[lb->ll] = '\0';
+		r = cb(lb->line, ctx);
+	}
+	lb->ll = 0;
+	lb->skipping = false;
+	return r;
+}
+
 int fd_foreach_line(int fd, size_t max_bytes, line_cb cb, void *ctx)
 {
-	char chunk[4096], line[1024];
-	size_t total = 0, ll = 0;
-	bool skipping = false;
+	struct line_buf lb = { .ll = 0 };
+	char chunk[16384];
+	size_t total = 0;
 	int r;
 
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
+		const char *p = chunk, *end = chunk + (n > 0 ? n : 0), *nl;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -188,41 +230,24 @@ int fd_foreach_line(int fd, size_t max_bytes, line_cb cb, void *ctx)
 			return errno == EAGAIN ? 0 : -errno;
 		if (n == 0)
 			break;
-		for (ssize_t i = 0; i < n; i++) {
-			char c = chunk[i];
-
-			if (c == '\n') {
-				if (!skipping) {
-					line[ll] = '\0';
-					r = cb(line, ctx);
-					if (r)
-						return r;
-				}
-				ll = 0;
-				skipping = false;
-				continue;
-			}
-			if (skipping)
-				continue;
-			if (ll == sizeof(line) - 1) {
-				/* Over-long line: hand over its head once, drop the rest. */
-				line[ll] = '\0';
-				r = cb(line, ctx);
-				if (r)
-					return r;
-				skipping = true;
-				continue;
-			}
-			line[ll++] = c ? c : ' ';
+		/* memchr per line, not a test per byte: dpkg's status file is megabytes */
+		while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			r = line_add(&lb, p, (size_t)(nl - p), cb, ctx);
+			if (!r)
+				r = line_end(&lb, cb, ctx);
+			if (r)
+				return r;
+			p = nl + 1;
 		}
+		r = line_add(&lb, p, (size_t)(end - p), cb, ctx);
+		if (r)
+			return r;
 		total += (size_t)n;
 		if (total >= max_bytes)
 			return -EFBIG;
 	}
-	if (ll && !skipping) {
-		line[ll] = '\0';
-		return cb(line, ctx);
-	}
+	if (lb.ll && !lb.skipping)
+		return line_end(&lb, cb, ctx);
 	return 0;
 }
 
