@@ -250,6 +250,14 @@ static const char *errno_or_null(int err)
 	return err ? errno_name(err) : NULL;
 }
 
+/* The monitoring-plugins spelling of a status, for text and Nagios. */
+static const char *status_word(enum kic_status st)
+{
+	static const char *const words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+	return (unsigned int)st < 4 ? words[st] : "UNKNOWN";
+}
+
 static const char *exit_reason_name(unsigned int r)
 {
 	switch (r) {
@@ -398,9 +406,9 @@ static void report_host(const struct report_opts *o, const struct host_facts *f,
 	close_json_object();
 }
 
-static void report_module(const struct kvm_module *m)
+static void report_module(const char *key, const struct kvm_module *m)
 {
-	open_json_object(NULL);
+	open_json_object(key);
 	print_string(PRINT_JSON, "name", NULL, m->name);
 	print_string(PRINT_JSON, "state", NULL, mod_state_name(m->state));
 	print_string(PRINT_JSON, "parameters", NULL, m->params);
@@ -454,14 +462,10 @@ static void report_kvm(const struct host_facts *f, const struct kvm_obs *obs)
 				f->modules[i].params[0] ? ")" : "");
 		if (!W.json)
 			fputc('\n', W.f);
-		open_json_object("module");
-		print_string(PRINT_JSON, "name", NULL, m->name);
-		print_string(PRINT_JSON, "state", NULL, mod_state_name(m->state));
-		print_string(PRINT_JSON, "parameters", NULL, m->params);
-		close_json_object();
+		report_module("module", m);
 		open_json_array("modules");
 		for (int i = 0; i < f->nmodules; i++)
-			report_module(&f->modules[i]);
+			report_module(NULL, &f->modules[i]);
 		close_json_array();
 	} else {
 		print_null(PRINT_JSON, "module", NULL);
@@ -795,7 +799,6 @@ static void report_list(const char *key, const char *title, const char (*items)[
 
 static void report_verdict(const struct assessment *a)
 {
-	static const char *const words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 	static const char *const colors[] = { "\033[32m", "\033[33m", "\033[31m", "\033[35m" };
 
 	open_json_object("verdict");
@@ -810,9 +813,10 @@ static void report_verdict(const struct assessment *a)
 	if (W.json)
 		return;
 	if (W.color)
-		fprintf(W.f, "%s%s\033[0m: %s\n", colors[a->status], words[a->status], a->summary);
+		fprintf(W.f, "%s%s\033[0m: %s\n", colors[a->status], status_word(a->status),
+			a->summary);
 	else
-		fprintf(W.f, "%s: %s\n", words[a->status], a->summary);
+		fprintf(W.f, "%s: %s\n", status_word(a->status), a->summary);
 	if (a->default_vmm[0] && a->nvmms == 0)
 		fprintf(W.f, "  %s.\n", a->default_vmm);
 	if (a->sized_vmm[0] && a->nvmms == 0)
@@ -875,9 +879,8 @@ static int accepted_sizes(const struct kvm_obs *obs)
 
 static void report_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment *a)
 {
-	static const char *const words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
-	fprintf(out, "KVM-IPA %s - ", words[a->status]);
+	fprintf(out, "KVM-IPA %s - ", status_word(a->status));
 	nagios_text(out, a->summary);
 	fputs(" |", out);
 	if (a->ipa_limit)
@@ -1002,7 +1005,6 @@ static void report_prometheus(FILE *out, const struct kvm_obs *obs, const struct
 int report_print(FILE *out, const struct report_opts *o, const struct host_facts *f,
 		 const struct kvm_obs *obs, const struct assessment *a)
 {
-	static const char *const words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
 	switch (o->format) {
 	case FMT_NAGIOS:
@@ -1013,7 +1015,7 @@ int report_print(FILE *out, const struct report_opts *o, const struct host_facts
 		break;
 	default:
 		if (o->quiet && o->format == FMT_TEXT)
-			fprintf(out, "%s: %s\n", words[a->status], a->summary);
+			fprintf(out, "%s: %s\n", status_word(a->status), a->summary);
 		else
 			report_structured(out, o, f, obs, a);
 	}

@@ -118,23 +118,14 @@ static ssize_t read_full(int fd, char *buf, size_t len)
 
 int sr_read(const struct sysroot *sr, const char *rel, char *buf, size_t len)
 {
-	ssize_t n;
-	char extra;
-	int fd;
+	int n;
 
 	if (len < 2)
 		return -EINVAL;
-	buf[0] = '\0';
-	fd = sr_openat(sr, rel);
-	if (fd < 0)
-		return fd;
-	n = read_full(fd, buf, len - 1);
-	if (n >= 0 && (size_t)n == len - 1 && read_full(fd, &extra, 1) == 1)
-		n = -EFBIG;
-	close(fd);
+	n = sr_read_bin(sr, rel, (unsigned char *)buf, len - 1);
 	if (n < 0) {
 		buf[0] = '\0';
-		return (int)n;
+		return n;
 	}
 	buf[n] = '\0';
 	/* Embedded NULs mean binary garbage, not a sysfs value. */
@@ -142,7 +133,7 @@ int sr_read(const struct sysroot *sr, const char *rel, char *buf, size_t len)
 		buf[0] = '\0';
 		return -EINVAL;
 	}
-	return (int)n;
+	return n;
 }
 
 int sr_read_bin(const struct sysroot *sr, const char *rel, unsigned char *buf, size_t len)
