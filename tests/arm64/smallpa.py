@@ -21,18 +21,26 @@ Interface (tests/arm64/run-matrix and tests/arm64/run-qemu-check use it):
                                the -M value: adds ",highmem=off" below 40 bits
                                (the high ECAM/MMIO above 2^36 would not exist)
     smallpa.kernel_args(prefix) extra kernel command line: "nokaslr" when the
-                               pre-fix emulation needs the System.map addresses
-    smallpa.Prefix(system_map) the pre-fix emulation's symbols, read from the
-                               kernel package's /boot/System.map-*
-    s = smallpa.start(cmd, bits, workdir, prefix=None, stdout=None, stderr=None,
-                      timeout=30)
+                               pre-fix emulation is wanted
+    smallpa.Prefix(syms)       the pre-fix emulation's kernel symbols {name: addr}:
+                               kvm_arch_init_vm, get_kvm_ipa_limit (needed),
+                               kvm_ipa_limit (cross-check); also
+                               Prefix.from_pairs("name=hex name=hex") (the
+                               guest's /proc/kallsyms, as tests/arm64/init prints
+                               it) and Prefix.from_system_map(path) (Debian's
+                               packaged System.map is a stub: use the first)
+    s = smallpa.start(cmd, bits, workdir, prefix=None, gdb=False, stdin=None,
+                      stdout=None, stderr=None, timeout=30)
         cmd: a qemu-system-aarch64 argv without -S, -monitor or -gdb (the -M
         value should come from machine()). Starts it paused with a monitor
-        socket (and a gdb socket when prefix is given) in WORKDIR; waits for
-        the monitor prompt (the CPUs exist only then); rewrites PARange to BITS
-        in every CPU (bits None: no rewrite); arms the pre-fix breakpoints;
-        resumes the guest. Raises SmallPaError (after killing QEMU) when any
-        step fails: never a silent 40-bit CPU.
+        socket (and a gdb socket when prefix or gdb is given) in WORKDIR;
+        waits for the monitor prompt (the CPUs exist only then); rewrites
+        PARange to BITS in every CPU (bits None: no rewrite); arms the pre-fix
+        breakpoints if PREFIX is given; resumes the guest. Raises SmallPaError
+        (after killing QEMU) when any step fails: never a silent 40-bit CPU.
+        s.arm_prefix(prefix)  arms the pre-fix emulation later, on a running
+                   guest started with gdb=True (e.g. once the guest has printed
+                   its /proc/kallsyms addresses); raises SmallPaError
         s.proc     the subprocess.Popen of QEMU
         s.patch    {"bits", "old", "new", "cpus", "isar": [addr], "cpreg": [addr]}
         s.gdb      the PrefixServer or None; after the run: .hits (type-0 VM
@@ -58,7 +66,11 @@ value alone: the loaded kernel and initrd hold the same eight bytes):
   * the CPU's ARMISARegisters, read by arm_pamax() (the walker): the place
     where ID_AA64ISAR0, ISAR1, MMFR0 and MMFR1 sit at word offsets 0, 1, 4, 5
     with exactly the values of their own register entries.
-Both must be found once per CPU ("info cpus") and agree, else SmallPaError.
+The entries must be found once per CPU ("info cpus") and agree, and at
+least one ARMISARegisters per CPU, else SmallPaError. More ISA structs than
+CPUs happen: the virt board builds a throwaway CPU object to query it and
+frees it (machvirt_init()), so its stale copy may remain in free heap; every
+match is rewritten, which is harmless on the dead one.
 
 The pre-fix emulation: a breakpoint on kvm_arch_init_vm. When the requested
 type's IPA field (x1 bits 0..7) is 0, kvm_ipa_limit (its address decoded from
@@ -219,11 +231,17 @@ def patch_parange(pid, bits, ncpus=None):
     for a in _find_all(snap, struct.pack("<Q", val["ID_AA64ISAR0_EL1"]), align=8):
         if all(_u64(snap, a + 8 * w) == val[name] for name, w in ISAR_WORDS.items()):
             isar.append(a + 8 * ISAR_WORDS["ID_AA64MMFR0_EL1"])
-    if len(isar) != n:
+    # The virt board builds a throwaway CPU object (machvirt_init()) and frees
+    # it: a stale copy may remain in free heap. Every copy is rewritten
+    # (harmless on a dead one); fewer than one per CPU is an error.
+    if len(isar) < n:
         raise SmallPaError("%d ARMISARegisters (ISAR0 %#x ISAR1 %#x MMFR0 %#x MMFR1 %#x at "
-                           "words 0,1,4,5) for %d CPUs" % (
+                           "words 0,1,4,5) for %d CPUs: %s" % (
                                len(isar), val["ID_AA64ISAR0_EL1"], val["ID_AA64ISAR1_EL1"],
-                               old, val["ID_AA64MMFR1_EL1"], n))
+                               old, val["ID_AA64MMFR1_EL1"], n,
+                               "; ".join("%#x: %s" % (a, " ".join(
+                                   "%x" % (_u64(snap, a - 64 + 8 * i) or 0) for i in range(14)))
+                                   for a in isar)))
     new = (old & ~0xf) | PARANGE[bits]
     targets = isar + [a + CPREG_RESET for a in regs["ID_AA64MMFR0_EL1"]]
     with open("/proc/%d/mem" % pid, "r+b", buffering=0) as mem:
@@ -234,7 +252,7 @@ def patch_parange(pid, bits, ncpus=None):
             mem.seek(a)
             if struct.unpack("<Q", mem.read(8))[0] != new:
                 raise SmallPaError("the write at %#x did not stick" % a)
-    return {"bits": bits, "old": old, "new": new, "cpus": n,
+    return {"bits": bits, "old": old, "new": new, "cpus": n, "stale": len(isar) - n,
             "old_bits": PARANGE_BITS.get(old & 0xf), "isar": isar,
             "cpreg": regs["ID_AA64MMFR0_EL1"]}
 
@@ -244,20 +262,37 @@ def patch_parange(pid, bits, ncpus=None):
 
 
 class Prefix:
-    """The symbols of one kernel (from its System.map)."""
+    """The symbols of one kernel: kvm_arch_init_vm, get_kvm_ipa_limit (and
+    kvm_ipa_limit to cross-check, if listed), from a System.map or from the
+    guest's /proc/kallsyms (booted with nokaslr and kptr_restrict=0)."""
 
     NEEDED = ("kvm_arch_init_vm", "get_kvm_ipa_limit")
+    WANTED = NEEDED + ("kvm_ipa_limit",)
 
-    def __init__(self, system_map):
-        self.syms = {}
-        with open(system_map) as f:
+    def __init__(self, syms):
+        self.syms = {k: v for k, v in syms.items() if k in self.WANTED}
+        missing = [s for s in self.NEEDED if not self.syms.get(s)]
+        if missing:
+            raise SmallPaError("no address for %s" % ", ".join(missing))
+
+    @classmethod
+    def from_system_map(cls, path):
+        """Debian's own System.map is a stub (the real one is in -dbg)."""
+        syms = {}
+        with open(path) as f:
             for line in f:
                 parts = line.split()
-                if len(parts) == 3 and parts[2] in self.NEEDED + ("kvm_ipa_limit",):
-                    self.syms.setdefault(parts[2], int(parts[0], 16))
-        missing = [s for s in self.NEEDED if s not in self.syms]
-        if missing:
-            raise SmallPaError("%s lacks %s" % (system_map, ", ".join(missing)))
+                if len(parts) == 3:
+                    syms.setdefault(parts[2], int(parts[0], 16))
+        return cls(syms)
+
+    @classmethod
+    def from_pairs(cls, text):
+        """'name=hexaddr name=hexaddr ...' (what tests/arm64/init prints)."""
+        syms = {}
+        for name, addr in re.findall(r"(\w+)=([0-9a-fA-F]+)", text):
+            syms.setdefault(name, int(addr, 16))
+        return cls(syms)
 
 
 def _sign_extend(v, bits):
@@ -283,20 +318,28 @@ def decode_limit_address(code, pc):
 
 
 class Rsp:
-    """A minimal gdb remote-serial-protocol client (no-ack mode)."""
+    """A minimal gdb remote-serial-protocol client (QEMU 7.2 has no no-ack mode)."""
 
     def __init__(self, path, timeout):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(timeout)
         self.sock.connect(path)
         self.buf = b""
-        self._send(b"QStartNoAckMode", ack=True)
-        if self._recv(ack=True) != b"OK":
-            raise SmallPaError("gdb stub refused QStartNoAckMode")
+        # Connecting stops a running guest, which may send a stop reply of its
+        # own: ask for the state, then drop whatever else comes in 0.3 s.
+        r = self.cmd(b"?", stop=True)
+        if r[:1] not in (b"T", b"S"):
+            raise SmallPaError("gdb stub: unexpected answer to '?' (%r)" % r[:40])
+        self.sock.settimeout(0.3)
+        try:
+            while True:
+                self._recv()
+        except socket.timeout:
+            pass
+        self.sock.settimeout(timeout)
 
-    def _send(self, data, ack=False):
-        pkt = b"$" + data + b"#" + b"%02x" % (sum(data) & 0xff)
-        self.sock.sendall(pkt)
+    def _send(self, data):
+        self.sock.sendall(b"$" + data + b"#" + b"%02x" % (sum(data) & 0xff))
 
     def _fill(self):
         chunk = self.sock.recv(65536)
@@ -304,25 +347,30 @@ class Rsp:
             raise EOFError("gdb stub closed the connection")
         self.buf += chunk
 
-    def _recv(self, ack=False, timeout=None):
+    def _recv(self, timeout=None):
         if timeout is not None:
             self.sock.settimeout(timeout)
         while True:
-            self.buf = self.buf.lstrip(b"+")
-            if self.buf.startswith(b"$") or b"$" in self.buf:
-                start = self.buf.index(b"$")
+            start = self.buf.find(b"$")
+            if start >= 0:
                 end = self.buf.find(b"#", start)
                 if end >= 0 and len(self.buf) >= end + 3:
                     data = self.buf[start + 1:end]
                     self.buf = self.buf[end + 3:]
-                    if ack:
-                        self.sock.sendall(b"+")
+                    self.sock.sendall(b"+")
                     return data
+            else:
+                self.buf = b""  # only acks ("+") so far
             self._fill()
 
-    def cmd(self, data):
+    def cmd(self, data, stop=False):
+        """Sends DATA, returns its answer; a stray stop reply (T../S..) is
+        skipped unless STOP (hex, OK and E.. never start with T or S)."""
         self._send(data)
-        return self._recv()
+        while True:
+            r = self._recv()
+            if stop or r[:1] not in (b"T", b"S"):
+                return r
 
     def read_mem(self, addr, n):
         r = self.cmd(b"m%x,%x" % (addr, n))
@@ -335,11 +383,13 @@ class Rsp:
         if r != b"OK":
             raise SmallPaError("gdb: cannot write at %#x (%s)" % (addr, r[:8]))
 
-    def reg(self, n):
-        r = self.cmd(b"p%x" % n)
-        if r.startswith(b"E") or len(r) < 16:
-            raise SmallPaError("gdb: cannot read register %d (%s)" % (n, r[:8]))
-        return struct.unpack("<Q", bytes.fromhex(r[:16].decode()))[0]
+    def regs(self):
+        """x0..x30, sp, pc ('g': QEMU answers 'p' only to clients that read
+        its target XML)."""
+        r = self.cmd(b"g")
+        if r.startswith(b"E") or len(r) < 33 * 16:
+            raise SmallPaError("gdb: cannot read the registers (%s)" % r[:8])
+        return struct.unpack("<33Q", bytes.fromhex(r[:33 * 16].decode()))
 
     def breakpoint(self, addr, on=True):
         r = self.cmd(b"%s0,%x,4" % (b"Z" if on else b"z", addr))
@@ -357,8 +407,9 @@ class Rsp:
 class PrefixServer(threading.Thread):
     """Services the breakpoints until QEMU goes away."""
 
-    def __init__(self, rsp, prefix):
+    def __init__(self, rsp, prefix, on_error=None):
         super().__init__(daemon=True)
+        self.on_error = on_error
         self.rsp = rsp
         self.prefix = prefix
         self.entry = prefix.syms["kvm_arch_init_vm"]
@@ -384,12 +435,13 @@ class PrefixServer(threading.Thread):
         return addr
 
     def _on_stop(self):
-        pc = self.rsp.reg(32)
+        regs = self.rsp.regs()
+        pc = regs[32]
         if pc in self.returns:
             self.rsp.write_mem(self.limit_addr, struct.pack("<I", self.true_limit))
             self.rsp.breakpoint(pc, on=False)
             del self.returns[pc]
-            return
+            return False
         if pc != self.entry:
             raise SmallPaError("stopped at %#x, not at a breakpoint of ours" % pc)
         self.calls += 1
@@ -398,31 +450,41 @@ class PrefixServer(threading.Thread):
             self.true_limit = struct.unpack("<I", self.rsp.read_mem(self.limit_addr, 4))[0]
             if not 32 <= self.true_limit <= 52:
                 raise SmallPaError("kvm_ipa_limit reads %d" % self.true_limit)
-        vm_type = self.rsp.reg(1)
+        vm_type = regs[1]
         if vm_type & 0xff == 0 and self.true_limit < KVM_PHYS_SHIFT:
-            lr = self.rsp.reg(30)
+            lr = regs[30]
             self.rsp.write_mem(self.limit_addr, struct.pack("<I", KVM_PHYS_SHIFT))
             self.rsp.breakpoint(lr)
             self.returns[lr] = True
             self.hits += 1
         else:
             self.rsp.write_mem(self.limit_addr, struct.pack("<I", self.true_limit))
+        return True
 
     def run(self):
         try:
             while True:
                 self.rsp._send(b"c")
                 reply = self.rsp._recv(timeout=None)
+                while reply[:1] not in (b"T", b"S", b"W", b"X"):
+                    reply = self.rsp._recv()
                 if reply[:1] in (b"W", b"X"):
                     return  # QEMU exited
                 if reply[:1] != b"T" and reply[:1] != b"S":
                     raise SmallPaError("unexpected stop reply %r" % reply[:40])
                 self.rsp.sock.settimeout(30)
-                self._on_stop()
+                if self._on_stop():
+                    # QEMU would stop again on the same breakpoint: step over
+                    # it (a single step overrides breakpoints in QEMU's TCG)
+                    r = self.rsp.cmd(b"s", stop=True)
+                    if r[:1] not in (b"T", b"S"):
+                        raise SmallPaError("gdb: single step answered %r" % r[:40])
         except (EOFError, ConnectionError):
             return  # QEMU exited
         except (SmallPaError, OSError) as e:
             self.errors.append(str(e))
+            if self.on_error:
+                self.on_error()  # the guest stays stopped otherwise
         finally:
             self.rsp.close()
 
@@ -480,12 +542,31 @@ class Session:
         self.gdb = gdb
         self._sockets = sockets
 
+    def arm_prefix(self, prefix):
+        """Arms the pre-fix emulation now: connecting to the gdb stub stops the
+        guest (QEMU does so on every gdb connection); the server thread's
+        first "c" resumes it. Needs start(..., gdb=True) or a prefix there."""
+        try:
+            rsp = Rsp(self.gdb_path, self.timeout)
+            self.gdb = PrefixServer(rsp, prefix, self._kill_proc)
+            self.gdb.arm()
+        except (OSError, EOFError) as e:
+            raise SmallPaError("gdb stub: %s" % e) from None
+        self.gdb.start()
+
     def wait(self, timeout=None):
         rc = self.proc.wait(timeout=timeout)
         if self.gdb:
             self.gdb.join(5)
         self._cleanup()
         return rc
+
+    def _kill_proc(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                self.proc.kill()
 
     def kill(self):
         if self.proc.poll() is None:
@@ -506,7 +587,8 @@ class Session:
                 pass
 
 
-def start(cmd, bits, workdir, prefix=None, stdout=None, stderr=None, timeout=30):
+def start(cmd, bits, workdir, prefix=None, gdb=False, stdin=None, stdout=None, stderr=None,
+          timeout=30):
     os.makedirs(workdir, exist_ok=True)
     tag = "%d-%d" % (os.getpid(), threading.get_ident() % 100000)
     mon_path = os.path.join(workdir, "mon-%s.sock" % tag)
@@ -515,11 +597,13 @@ def start(cmd, bits, workdir, prefix=None, stdout=None, stderr=None, timeout=30)
         if os.path.exists(p):
             os.unlink(p)
     argv = list(cmd) + ["-S", "-monitor", "unix:%s,server=on,wait=off" % mon_path]
-    if prefix:
+    if prefix or gdb:
         argv += ["-gdb", "unix:%s,server=on,wait=off" % gdb_path]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                            start_new_session=True)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL if stdin is None else stdin,
+                            stdout=stdout, stderr=stderr, start_new_session=True)
     s = Session(proc, None, None, [mon_path, gdb_path])
+    s.gdb_path = gdb_path
+    s.timeout = timeout
     mon = None
     try:
         mon = Monitor(mon_path, proc, timeout)
@@ -527,10 +611,7 @@ def start(cmd, bits, workdir, prefix=None, stdout=None, stderr=None, timeout=30)
         if bits is not None:
             s.patch = patch_parange(proc.pid, bits, ncpus or None)
         if prefix:
-            rsp = Rsp(gdb_path, timeout)
-            s.gdb = PrefixServer(rsp, prefix)
-            s.gdb.arm()
-            s.gdb.start()  # its first "c" resumes the guest
+            s.arm_prefix(prefix)  # its first "c" resumes the guest
         else:
             mon.cmd("cont")
     except (SmallPaError, OSError, EOFError) as e:
@@ -554,7 +635,8 @@ def main(argv):
     if not cmd:
         ap.error("no QEMU command")
     try:
-        s = start(cmd, a.bits, a.workdir, Prefix(a.system_map) if a.system_map else None)
+        s = start(cmd, a.bits, a.workdir,
+                  Prefix.from_system_map(a.system_map) if a.system_map else None)
     except SmallPaError as e:
         print("smallpa: %s" % e, file=sys.stderr)
         return 1
