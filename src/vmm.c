@@ -286,16 +286,17 @@ static const struct vmm_range gvisor_ranges[] = {
 };
 
 static const struct vmm_range solo5_ranges[] = {
-	/* Solo5/solo5 tenders/hvt/hvt_kvm.c@1c9852323285: ioctl(KVM_CREATE_VM, 0),
-	 * err(1, "KVM: ioctl (CREATE_VM) failed"); hvt_cpu_aarch64.h@040bdbe277db:
-	 * RAM in [0, 4 GiB), MMIO at 0x1_0000_0000 for 1 GiB. No release asks for
-	 * the size (CHANGES.md up to v0.9.3). */
+	/* Solo5/solo5 tenders/hvt/hvt_kvm.c@1c9852323285 and v0.12.1:
+	 * ioctl(KVM_CREATE_VM, 0), err(1, "KVM: ioctl (CREATE_VM) failed");
+	 * hvt_cpu_aarch64.h@040bdbe277db and v0.12.1: RAM in [0, 4 GiB), MMIO at
+	 * AARCH64_MMIO_BASE 0x1_0000_0000 for 1 GiB. */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_SOLO5,
 	  .regions = { { 33, false, false, "the MMIO window at 4 GiB" } },
 	  .create_fail = "solo5-hvt: KVM: ioctl (CREATE_VM) failed: Invalid argument",
-	  .fix = "no Solo5 release asks for the size: use the solo5-spt tender on this host" },
+	  .fix = "no Solo5 release (to v0.12.1) asks for the size: use the solo5-spt tender on "
+		 "this host" },
 };
 
 static const struct vmm_range kvm_ioctls_ranges[] = {
