@@ -45,9 +45,15 @@ static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits)
 {
 	const uint64_t size = 0x10000, page = 0x1000;
 	uint64_t gpa[10] = {
-		1ULL << 30,	       2ULL << 30,	      (1ULL << 36) - size,
-		(1ULL << 40) - size, (1ULL << 44) - size, (1ULL << 48) - size,
-		256ULL << 30,	       512ULL << 30,	      (1ULL << limit_bits) - size,
+		1ULL << 30,
+		2ULL << 30,
+		(1ULL << 36) - size,
+		(1ULL << 40) - size,
+		(1ULL << 44) - size,
+		(1ULL << 48) - size,
+		256ULL << 30,
+		512ULL << 30,
+		(1ULL << limit_bits) - size,
 		(1ULL << limit_bits) - size + page,
 	};
 
