@@ -530,6 +530,8 @@ static void report_default_vm(const struct host_facts *f, const struct kvm_obs *
 			      const struct assessment *a)
 {
 	const struct ipa_probe *d = &obs->default_vm;
+	/* A predicted behaviour (what-if) is not what this host's probe is marked against. */
+	bool noted = a->what_if && !a->behaviour_measured;
 
 	open_json_object("default_vm");
 	print_string(PRINT_JSON, "result", NULL, ipa_result_name(d->result));
@@ -537,12 +539,14 @@ static void report_default_vm(const struct host_facts *f, const struct kvm_obs *
 	close_json_object();
 	label(f->arch == ARCH_ARM64 ? "Default VM (type 0 = 40 bits)" : "Default VM (type 0)");
 	if (d->result == PR_CREATED) {
-		mark(a->behaviour == KB_DEFAULT_FITS || a->behaviour == KB_NOT_APPLICABLE
-			     ? MARK_PASS
-			     : MARK_FAIL);
+		if (a->behaviour == KB_DEFAULT_FITS || a->behaviour == KB_NOT_APPLICABLE ||
+		    f->arch != ARCH_ARM64)
+			mark(MARK_PASS);
+		else
+			mark(noted ? MARK_NOTE : MARK_FAIL);
 		print_string(PRINT_FP, NULL, "%s\n", "created");
 	} else if (d->result == PR_REJECTED) {
-		mark(a->behaviour == KB_DEFAULT_REJECTED ? MARK_WARN : MARK_FAIL);
+		mark(a->behaviour == KB_DEFAULT_REJECTED || noted ? MARK_WARN : MARK_FAIL);
 		print_string(PRINT_FP, NULL, "refused with %s\n", errno_name(d->err));
 	} else {
 		mark(MARK_SKIP);
@@ -581,8 +585,10 @@ static void report_ipa_sizes(const struct report_opts *o, const struct kvm_obs *
 		return;
 	label("Explicit IPA sizes");
 	mark(nbad ? MARK_WARN : MARK_PASS);
-	if (lo)
+	if (lo && lo < hi)
 		fprintf(W.f, "%d-%d bits created", lo, hi);
+	else if (lo)
+		fprintf(W.f, "%d bits created", lo);
 	else
 		fprintf(W.f, "none created");
 	for (int i = 0; i < obs->nipa; i++)
@@ -751,8 +757,32 @@ static void report_vmms(const struct assessment *a)
 	close_json_array();
 }
 
+/* Which host a what-if verdict is about; null without what-if options. */
+static void report_whatif(const struct assessment *a)
+{
+	if (!a->what_if) {
+		print_null(PRINT_JSON, "what_if", NULL);
+		return;
+	}
+	open_json_object("what_if");
+	print_string(PRINT_JSON, "arch", NULL, kic_arch_name(a->judged_arch));
+	print_bool(PRINT_JSON, "other_host", NULL, a->other_host);
+	if (a->whatif_ipa_limit)
+		print_int(PRINT_JSON, "ipa_limit", NULL, a->whatif_ipa_limit);
+	else
+		print_null(PRINT_JSON, "ipa_limit", NULL);
+	print_string(PRINT_JSON, "kernel", NULL, a->whatif_kernel[0] ? a->whatif_kernel : NULL);
+	print_string(PRINT_JSON, "judged_host", NULL, a->judged_host);
+	close_json_object();
+	if (W.json)
+		return;
+	label("Judged (what-if)");
+	fprintf(W.f, "%s\n", a->judged_host);
+}
+
 static void report_assessment(const struct kvm_obs *obs, const struct assessment *a)
 {
+	report_whatif(a);
 	label("Kernel behaviour for type 0");
 	print_string(PRINT_ANY, "kernel_behaviour", "%s", kernel_behaviour_name(a->behaviour));
 	print_bool(PRINT_JSON, "kernel_behaviour_measured", NULL, a->behaviour_measured);
