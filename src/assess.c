@@ -792,7 +792,8 @@ static size_t broken_vmms(const struct assessment *a, char *buf, size_t len)
 
 static void summarize(const struct kvm_obs *obs, struct assessment *a)
 {
-	const char *how = a->behaviour_measured ? "measured" : "not measured";
+	bool given = a->whatif_ipa_limit || a->whatif_kernel[0];
+	const char *how = a->behaviour_measured ? "measured" : given ? "predicted" : "not measured";
 	char vmms[200];
 	size_t n = broken_vmms(a, vmms, sizeof(vmms));
 	char *out = a->summary + n;
@@ -800,11 +801,6 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 
 	memcpy(a->summary, vmms, n);
 
-	if (a->other_host) {
-		n = (size_t)snprintf(out, len, "arm64 host (what-if): ");
-		out += n < len ? n : len - 1;
-		len -= n < len ? n : len - 1;
-	}
 	if (a->behaviour == KB_NOT_APPLICABLE)
 		snprintf(out, len, "%s; %s", a->behaviour_basis,
 			 !obs->probed	      ? "KVM was not probed"
@@ -814,6 +810,7 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 		snprintf(out, len, "%s (%s): %s; IPA limit %d bits%s",
 			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
 			 a->ipa_limit_measured ? ""
+			 : a->other_host       ? " (--ipa-limit, an arm64 host class)"
 			 : a->whatif_ipa_limit ? " (--ipa-limit)"
 					       : " (not measured)");
 	else

@@ -83,9 +83,13 @@ static const struct argp_option options[] = {
 	{ "vmm", OPT_VMM, "NAME[=VERSION]", 0,
 	  "Judge this VMM (and version) as if installed; repeatable", 0 },
 	{ "kernel", OPT_KERNEL, "VERSION", 0,
-	  "Predict the type-0 behaviour of another kernel release on this host's limit", 0 },
+	  "Predict the type-0 behaviour of another kernel release on this host's limit or "
+	  "--ipa-limit's (needed on a non-arm64 host)",
+	  0 },
 	{ "ipa-limit", OPT_IPA_LIMIT, "BITS", 0,
-	  "Judge as if the host's IPA limit were BITS (32..52)", 0 },
+	  "Judge as if the host's IPA limit were BITS (32..52); on a non-arm64 host, judge an "
+	  "arm64 host with this limit",
+	  0 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
 	{ "nagios", OPT_NAGIOS, NULL, 0, "Monitoring-plugins output: one status line with perfdata",

@@ -789,7 +789,10 @@ static void report_assessment(const struct kvm_obs *obs, const struct assessment
 	if (!W.json && a->behaviour == KB_NOT_APPLICABLE)
 		fprintf(W.f, " (%s)\n", a->behaviour_basis);
 	else if (!W.json)
-		fprintf(W.f, " (%s: %s)\n", a->behaviour_measured ? "measured" : "not measured",
+		fprintf(W.f, " (%s: %s)\n",
+			a->behaviour_measured			     ? "measured"
+			: a->whatif_ipa_limit || a->whatif_kernel[0] ? "predicted"
+								     : "not measured",
 			a->behaviour_basis);
 	print_string(PRINT_JSON, "kernel_behaviour_basis", NULL, a->behaviour_basis);
 	if (a->ipa_limit)
@@ -854,8 +857,8 @@ static void report_verdict(const struct assessment *a)
 	if (a->fix[0])
 		fprintf(W.f, "  Fix: %s.\n", a->fix);
 	if (a->what_if)
-		fprintf(W.f, "  (what-if options given: figures marked \"not measured\" are "
-			     "predictions)\n");
+		fprintf(W.f, "  (what-if options given: what is marked \"predicted\" comes from "
+			     "them, not from this host)\n");
 }
 
 static void report_structured(FILE *out, const struct report_opts *o, const struct host_facts *f,
