@@ -205,7 +205,7 @@ struct assessment {
 	bool what_if;		   /* any --ipa-limit, --kernel or --vmm given */
 	enum kic_arch judged_arch; /* the architecture the verdict is about */
 	bool other_host;	   /* judged: an arm64 host class, not this non-arm64 host */
-	char judged_host[200];	   /* with what-if: which host the verdict is about */
+	char judged_host[256];	   /* with what-if: which host the verdict is about */
 	int whatif_ipa_limit;	   /* --ipa-limit, 0 none */
 	char whatif_kernel[64];	   /* --kernel, "" none */
 	int nevidence;		   /* host facts' PA figures plus the probes' */
