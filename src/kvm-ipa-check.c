@@ -24,6 +24,7 @@
 #include "parse.h"
 #include "probe.h"
 #include "report.h"
+#include "sosreport.h"
 #include "sysroot.h"
 #include "vmm.h"
 
@@ -238,6 +239,9 @@ static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long dea
 		.payload = PAYLOAD_MMIO,
 	};
 
+	/* Measured earlier on the bundle's host (sosreport.c), or said why not. */
+	if (obs->probed || obs->skip_reason[0])
+		return;
 	obs->ipa_limit = -1;
 	if (!f->live) {
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
@@ -390,6 +394,7 @@ int main(int argc, char **argv)
 	/* On x86 no VMM version changes a verdict: never run binaries there. */
 	facts_detect_vmms(&sr, &facts, sr.live && !arg_no_exec && facts.arch == ARCH_ARM64,
 			  (int)(arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000));
+	sos_read(&sr, &facts, &obs);
 	sr_close(&sr);
 	run_probes(&facts, &obs, deadline);
 	arg_whatif.default_probe_skipped = arg_no_default_probe;
