@@ -16,6 +16,7 @@ struct js {
 	js_cb cb;
 	void *ctx;
 	int depth;
+	long idx; /* index in the innermost array, -1 outside */
 	char path[JS_MAX_PATH];
 	size_t plen;
 	char val[JS_MAX_VALUE];
@@ -211,7 +212,7 @@ static int literal(struct js *s, const char *word)
 	return 0;
 }
 
-static int value(struct js *s, long idx);
+static int value(struct js *s);
 
 /* Extends the path by ".key" (or "key" at the top) or "[]"; restores on return. */
 static int push(struct js *s, const char *part, bool member)
@@ -255,7 +256,7 @@ static int object(struct js *s)
 		s->p++;
 		r = push(s, key, true);
 		if (!r)
-			r = value(s, -1);
+			r = value(s);
 		s->plen = saved;
 		s->path[saved] = '\0';
 		if (r)
@@ -276,7 +277,7 @@ static int object(struct js *s)
 static int array(struct js *s)
 {
 	size_t saved = s->plen;
-	long i = 0;
+	long i = 0, outer = s->idx;
 	int r;
 
 	skip_ws(s);
@@ -288,7 +289,8 @@ static int array(struct js *s)
 	if (r)
 		return r;
 	for (;; i++) {
-		r = value(s, i);
+		s->idx = i;
+		r = value(s);
 		if (r)
 			break;
 		skip_ws(s);
@@ -301,6 +303,7 @@ static int array(struct js *s)
 			s->p++;
 		break;
 	}
+	s->idx = outer;
 	s->plen = saved;
 	s->path[saved] = '\0';
 	return r;
@@ -319,7 +322,7 @@ static int container(struct js *s, char open)
 	return r;
 }
 
-static int value(struct js *s, long idx)
+static int value(struct js *s)
 {
 	enum js_type t;
 	int r;
@@ -354,7 +357,7 @@ static int value(struct js *s, long idx)
 	}
 	if (r)
 		return r;
-	return s->cb(s->path, idx, t, s->val, s->ctx);
+	return s->cb(s->path, s->idx, t, s->val, s->ctx);
 }
 
 int js_scan(const char *buf, size_t len, js_cb cb, void *ctx)
@@ -367,7 +370,8 @@ int js_scan(const char *buf, size_t len, js_cb cb, void *ctx)
 	s.end = buf + len;
 	s.cb = cb;
 	s.ctx = ctx;
-	r = value(&s, -1);
+	s.idx = -1;
+	r = value(&s);
 	if (r)
 		return r;
 	skip_ws(&s);
