@@ -497,9 +497,10 @@ struct rctx {
 	char why[KIC_MAX_MEMSLOTS][96];
 };
 
-static int to_int(const char *v, long min, long max, long *out)
+/* Numbers only as JSON numbers: "12" is a string, not an API version. */
+static int to_int(enum js_type t, const char *v, long min, long max, long *out)
 {
-	return parse_int_range(v, min, max, out);
+	return t == JS_NUMBER ? parse_int_range(v, min, max, out) : -EINVAL;
 }
 
 static int errno_from_name(const char *name)
@@ -591,7 +592,7 @@ static void r_host(struct rctx *c, const char *k, long idx, enum js_type t, cons
 	} else if (!strcmp(k, "kvm_arm_mode") && t == JS_STRING) {
 		copy_str(f->kvm_arm_mode, sizeof(f->kvm_arm_mode), v);
 	} else if (!strcmp(k, "cpus[].cpu") && slot(&f->ncpus, idx, KIC_MAX_CPUS) &&
-		   !to_int(v, 0, 1 << 20, &n)) {
+		   !to_int(t, v, 0, 1 << 20, &n)) {
 		f->cpus[idx].index = (int)n;
 	} else if (!strcmp(k, "cpus[].midr") && t == JS_STRING &&
 		   slot(&f->ncpus, idx, KIC_MAX_CPUS) && !parse_hex_u64(v, &x) && x <= UINT32_MAX) {
@@ -599,7 +600,7 @@ static void r_host(struct rctx *c, const char *k, long idx, enum js_type t, cons
 		f->cpus[idx].midr_valid = true;
 	} else if (!strcmp(k, "ram_top") && t == JS_STRING && !parse_hex_u64(v, &x)) {
 		f->ram_top = x;
-	} else if (!strcmp(k, "log_ipa_limit") && !to_int(v, 32, 56, &n)) {
+	} else if (!strcmp(k, "log_ipa_limit") && !to_int(t, v, 32, 56, &n)) {
 		f->log_ipa_limit = (int)n;
 	} else if (!strcmp(k, "log_default_warning_comm") && t == JS_STRING) {
 		f->log_default_warned = true;
@@ -610,7 +611,7 @@ static void r_host(struct rctx *c, const char *k, long idx, enum js_type t, cons
 			if (!strcmp(v, pa_source_name(s)))
 				c->ev[idx].source = s;
 	} else if (!strcmp(k, "evidence[].bits") && slot(&c->nev, idx, KIC_MAX_EVIDENCE) &&
-		   !to_int(v, 1, 64, &n)) {
+		   !to_int(t, v, 1, 64, &n)) {
 		c->ev[idx].bits = (int)n;
 	} else if (!strcmp(k, "evidence[].detail") && t == JS_STRING &&
 		   slot(&c->nev, idx, KIC_MAX_EVIDENCE)) {
@@ -641,17 +642,17 @@ static void r_kvm(struct rctx *c, const char *k, long idx, enum js_type t, const
 		f->modules[idx].state = mod_state_from(v);
 	} else if (!strcmp(k, "modules[].parameters") && slot(&f->nmodules, idx, 4)) {
 		copy_str(f->modules[idx].params, sizeof(f->modules[0].params), v);
-	} else if (!strcmp(k, "api_version") && !to_int(v, 0, 1 << 30, &n)) {
+	} else if (!strcmp(k, "api_version") && !to_int(t, v, 0, 1 << 30, &n)) {
 		o->api_version = (int)n;
-	} else if (!strcmp(k, "ipa_limit") && !to_int(v, 0, 64, &n)) {
+	} else if (!strcmp(k, "ipa_limit") && !to_int(t, v, 0, 64, &n)) {
 		o->ipa_limit = (int)n;
-	} else if (!strcmp(k, "nr_memslots") && !to_int(v, 0, 1 << 30, &n)) {
+	} else if (!strcmp(k, "nr_memslots") && !to_int(t, v, 0, 1 << 30, &n)) {
 		o->nr_memslots = (int)n;
-	} else if (!strcmp(k, "max_vcpus") && !to_int(v, 0, 1 << 30, &n)) {
+	} else if (!strcmp(k, "max_vcpus") && !to_int(t, v, 0, 1 << 30, &n)) {
 		o->max_vcpus = (int)n;
-	} else if (!strcmp(k, "vm_types") && !to_int(v, 0, 1L << 30, &n)) {
+	} else if (!strcmp(k, "vm_types") && !to_int(t, v, 0, 1L << 30, &n)) {
 		o->vm_types = (int)n;
-	} else if (!strcmp(k, "cpuid_phys_bits") && !to_int(v, 0, 64, &n)) {
+	} else if (!strcmp(k, "cpuid_phys_bits") && !to_int(t, v, 0, 64, &n)) {
 		o->cpuid_phys_bits = (int)n;
 	}
 }
@@ -660,7 +661,7 @@ static void r_ipa(struct ipa_probe *p, const char *k, enum js_type t, const char
 {
 	long n;
 
-	if (!strcmp(k, "bits") && !parse_int_range(v, 0, 64, &n))
+	if (!strcmp(k, "bits") && !to_int(t, v, 0, 64, &n))
 		p->bits = (int)n;
 	else if (!strcmp(k, "result"))
 		p->result = probe_result_from(v);
@@ -677,7 +678,7 @@ static void r_slot(struct rctx *c, long idx, const char *k, enum js_type t, cons
 	if (!slot(&c->obs->nslots, idx, KIC_MAX_MEMSLOTS))
 		return;
 	s = &c->obs->slots[idx];
-	if (!strcmp(k, "vm_bits") && !parse_int_range(v, 0, 64, &n))
+	if (!strcmp(k, "vm_bits") && !to_int(t, v, 0, 64, &n))
 		s->vm_bits = (int)n;
 	else if (!strcmp(k, "gpa") && t == JS_STRING && !parse_hex_u64(v, &x))
 		s->gpa = x;
@@ -713,9 +714,9 @@ static void r_probes(struct rctx *c, const char *k, long idx, enum js_type t, co
 		r->result = run_result_from(v);
 	} else if (!strcmp(k, "vcpu_run.exit_reason") && t == JS_STRING) {
 		r->exit_reason = exit_reason_from(v);
-	} else if (!strcmp(k, "vcpu_run.elapsed_ms") && !to_int(v, 0, 1L << 40, &n)) {
+	} else if (!strcmp(k, "vcpu_run.elapsed_ms") && !to_int(t, v, 0, 1L << 40, &n)) {
 		r->elapsed_ms = n;
-	} else if (!strcmp(k, "vcpu_run.vm_bits") && !to_int(v, 0, 64, &n)) {
+	} else if (!strcmp(k, "vcpu_run.vm_bits") && !to_int(t, v, 0, 64, &n)) {
 		r->vm_bits = (int)n;
 	} else if (!strcmp(k, "vcpu_run.detail") && t == JS_STRING) {
 		copy_str(r->detail, sizeof(r->detail), v);
@@ -723,7 +724,7 @@ static void r_probes(struct rctx *c, const char *k, long idx, enum js_type t, co
 		o->incomplete = t == JS_TRUE;
 	} else if (!strcmp(k, "incomplete_reason") && t == JS_STRING) {
 		copy_str(o->incomplete_reason, sizeof(o->incomplete_reason), v);
-	} else if (!strcmp(k, "elapsed_ms") && !to_int(v, 0, 1L << 40, &n)) {
+	} else if (!strcmp(k, "elapsed_ms") && !to_int(t, v, 0, 1L << 40, &n)) {
 		o->elapsed_ms = n;
 	}
 }
@@ -753,7 +754,7 @@ static int report_cb(const char *path, long idx, enum js_type t, const char *v, 
 	long n;
 
 	if (!strcmp(path, "schema_version")) {
-		c->schema = parse_int_range(v, 0, 1000, &n) ? -1 : (int)n;
+		c->schema = to_int(t, v, 0, 1000, &n) ? -1 : (int)n;
 	} else if (!strcmp(path, "tool_version") && t == JS_STRING) {
 		copy_str(c->m->tool_version, sizeof(c->m->tool_version), v);
 	} else if (!strncmp(path, "host.", 5)) {
