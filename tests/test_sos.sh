@@ -357,7 +357,7 @@ jcheck "$tmp/f1.json" "sos-m1-36: the measured report re-assessed, what-if VMMs 
 d['host']['notes'][0] == 'measured on mbp-m1 at 2024-09-30 10:12:44 by kvm-ipa-check 0.1.0'
 d['probes']['run'] is True and d['kvm']['ipa_limit'] == 36 and d['assessed_ipa_limit'] == 36
 d['kernel_behaviour'] == 'default-rejected' and d['verdict']['status'] == 'warning'
-[v['name'] for v in d['vmms']] == ['qemu'] and d['vmms'][0]['verdict'] == 'limited'
+[(v['name'], v['verdict']) for v in d['vmms']] == [('qemu', 'limited'), ('libvirt', 'limited')]
 len(d['probes']['ipa_sizes']) == 6 and d['probes']['memslots'][3]['errno'] == 'EFAULT'
 {e['source'] for e in d['host']['evidence']} >= {'kvm-cap-ipa-size', 'kvm-one-reg-id_aa64mmfr0', 'kernel-log'}
 "

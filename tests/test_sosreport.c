@@ -142,7 +142,7 @@ static void test_report(void)
 	   "memslots with errno, address and why");
 	ok(o.run.result == RUN_EXITED && o.run.exit_reason == 6 && o.run.vm_bits == 36,
 	   "vCPU run: MMIO exit in the 36-bit VM");
-	ok(f.nvmms_found == 1 && !strcmp(f.vmms_found[0].name, "qemu") &&
+	ok(f.nvmms_found == 2 && !strcmp(f.vmms_found[0].name, "qemu") &&
 		   !strcmp(f.vmms_found[0].version, "9.0.2"),
 	   "installed VMMs kept, what-if ones of that run dropped");
 	ok(f.dev_known && f.dev_present && f.dev_mode == 0660 && !strcmp(f.dev_group, "kvm"),
