@@ -28,6 +28,7 @@
 #include "parse.h"
 #include "probe.h"
 #include "report.h"
+#include "sosreport.h"
 #include "sysroot.h"
 #include "vmm.h"
 
@@ -267,6 +268,9 @@ static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long dea
 		.payload = PAYLOAD_MMIO,
 	};
 
+	/* Measured earlier on the bundle's host (sosreport.c), or said why not. */
+	if (obs->probed || obs->skip_reason[0])
+		return;
 	obs->ipa_limit = -1;
 	if (!f->live) {
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
@@ -711,11 +715,14 @@ int main(int argc, char **argv)
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
 		/* Icinga 2 merges stderr into the plugin output: with --nagios, stdout only. */
-		error_msg("--sysroot %s: %s", arg_sysroot, strerror(-r));
+		/* Archives are not unpacked here: no decompressor runs as root on them. */
+		error_msg("--sysroot %s: %s%s", arg_sysroot, strerror(-r),
+			  r == -ENOTDIR ? " (extract a sosreport first: tar -xf FILE)" : "");
 		/* EMFILE, ENOMEM: the environment's fault, not a wrong argument */
 		return arg_format == FMT_NAGIOS || errno_is_fault(r) ? ST_UNKNOWN : EXIT_USAGE;
 	}
 	facts_stage(&sr, &facts);
+	sos_read(&sr, &facts, &obs);
 	if (check_whatif(&facts)) {
 		sr_close(&sr);
 		return arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_USAGE;
