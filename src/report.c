@@ -995,8 +995,12 @@ static void report_prometheus(FILE *out, const struct kvm_obs *obs, const struct
 		fprintf(out, "kvm_ipa_vcpu_run_ok %d\n",
 			obs->run.result == RUN_EXITED && obs->run.exit_reason == 6);
 	}
-	prom_head(out, "kvm_ipa_max_guest_ram_bytes", "Largest guest RAM that fits above 2 GiB.");
-	fprintf(out, "kvm_ipa_max_guest_ram_bytes %llu\n", (unsigned long long)a->max_guest_ram);
+	if (a->max_guest_ram) { /* JSON's null: no sample, not a 0 */
+		prom_head(out, "kvm_ipa_max_guest_ram_bytes",
+			  "Largest guest RAM that fits above 2 GiB.");
+		fprintf(out, "kvm_ipa_max_guest_ram_bytes %llu\n",
+			(unsigned long long)a->max_guest_ram);
+	}
 	prom_vmms(out, a);
 	prom_head(out, "kvm_ipa_probe_duration_seconds", "Time spent probing /dev/kvm.");
 	fprintf(out, "kvm_ipa_probe_duration_seconds %.3f\n", (double)obs->elapsed_ms / 1000.0);
