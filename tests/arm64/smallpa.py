@@ -78,9 +78,9 @@ the adrp+ldr of get_kvm_ipa_limit, cross-checked with System.map) is set to
 40 for that call and back to the true value at its return (a breakpoint on
 x30). A fixed kernel's check "40 > kvm_ipa_limit -> EINVAL" then passes and
 the VM gets the 40-bit stage 2 pre-fix kernels gave type 0, on a CPU whose
-PARange is smaller: the architecture makes such a stage 2 fault (QEMU
-chooses the translation fault this CONSTRAINED UNPREDICTABLE case allows) and
-KVM retries the access forever. KVM_CAP_ARM_VM_IPA_SIZE and every sized VM
+PARange is smaller: a stage-2 input size beyond the output size is
+CONSTRAINED UNPREDICTABLE, QEMU 7.2 chooses a translation fault
+(check_s2_mmu_setup()), and KVM retries the access forever. KVM_CAP_ARM_VM_IPA_SIZE and every sized VM
 still see the true limit.
 """
 
@@ -124,7 +124,7 @@ class SmallPaError(Exception):
 
 def machine(bits, base="virt,virtualization=on,gic-version=3"):
     """The -M value for a BITS-bit CPU: below 40 bits the virt board's high
-    ECAM and MMIO (above 2^36... 2^40) must go, or the guest's PCI probe
+    ECAM (256 GiB) and PCIe MMIO (512 GiB) must go, or the guest's PCI probe
     faults on addresses the CPU cannot reach."""
     if bits is not None and bits < 40 and "highmem=" not in base:
         return base + ",highmem=off"
