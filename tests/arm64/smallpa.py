@@ -19,9 +19,10 @@ Interface (tests/arm64/run-matrix and tests/arm64/run-qemu-check use it):
     smallpa.SmallPaError       every failure; the message says what and why
     smallpa.machine(bits, base="virt,virtualization=on,gic-version=3")
                                the -M value: adds ",highmem=off" below 40 bits
-                               (the high ECAM/MMIO above 2^36 would not exist)
-    smallpa.kernel_args(prefix) extra kernel command line: "nokaslr" when the
-                               pre-fix emulation is wanted
+                               (high ECAM at 256 GiB, PCIe MMIO at 512 GiB)
+    smallpa.kernel_args(prefix) "nokaslr" when PREFIX: only needed when the
+                               symbols come from a System.map (link-time
+                               addresses); /proc/kallsyms gives live ones
     smallpa.Prefix(syms)       the pre-fix emulation's kernel symbols {name: addr}:
                                kvm_arch_init_vm, get_kvm_ipa_limit (needed),
                                kvm_ipa_limit (cross-check); also
@@ -42,7 +43,9 @@ Interface (tests/arm64/run-matrix and tests/arm64/run-qemu-check use it):
                    guest started with gdb=True (e.g. once the guest has printed
                    its /proc/kallsyms addresses); raises SmallPaError
         s.proc     the subprocess.Popen of QEMU
-        s.patch    {"bits", "old", "new", "cpus", "isar": [addr], "cpreg": [addr]}
+        s.patch    {"bits", "old", "new" (ID_AA64MMFR0_EL1 values), "old_bits",
+                    "cpus", "stale" (dead ISA copies also rewritten),
+                    "isar": [addr], "cpreg": [addr]}
         s.gdb      the PrefixServer or None; after the run: .hits (type-0 VM
                    creations given 40 bits), .calls (every kvm_arch_init_vm),
                    .true_limit, .limit_addr, .errors (non-empty: the emulation
@@ -50,6 +53,14 @@ Interface (tests/arm64/run-matrix and tests/arm64/run-qemu-check use it):
         s.wait(timeout) -> exit code (raises subprocess.TimeoutExpired)
         s.kill()   kills QEMU (its process group) and closes the sockets
     smallpa.patch_parange(pid, bits) -> the s.patch dict (QEMU must be stopped)
+
+    How run-matrix arms the pre-fix emulation (tests/arm64/init does the guest
+    side when the kernel command line has "kic.prefix"): start(..., gdb=True,
+    stdin=subprocess.PIPE); the guest writes kptr_restrict=0 and prints
+    "@@KIC-SYMS kvm_arch_init_vm=<hex> get_kvm_ipa_limit=<hex>" from
+    /proc/kallsyms, then blocks in "read"; the host sees the line in the
+    console log, calls s.arm_prefix(Prefix.from_pairs(line)) and writes
+    "go\n" to QEMU's stdin (the serial console); see arm_prefix() there.
 
 CLI (root): tests/arm64/smallpa.py --bits 36 [--system-map FILE] -- \\
                 qemu-system-aarch64 ARGS...
@@ -74,7 +85,8 @@ match is rewritten, which is harmless on the dead one.
 
 The pre-fix emulation: a breakpoint on kvm_arch_init_vm. When the requested
 type's IPA field (x1 bits 0..7) is 0, kvm_ipa_limit (its address decoded from
-the adrp+ldr of get_kvm_ipa_limit, cross-checked with System.map) is set to
+the adrp+ldr of get_kvm_ipa_limit, cross-checked with a kvm_ipa_limit symbol
+if one is given) is set to
 40 for that call and back to the true value at its return (a breakpoint on
 x30). A fixed kernel's check "40 > kvm_ipa_limit -> EINVAL" then passes and
 the VM gets the 40-bit stage 2 pre-fix kernels gave type 0, on a CPU whose
