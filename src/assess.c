@@ -152,14 +152,14 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 		return;
 	if (a->other_host)
 		snprintf(s + n, len - n,
-			 ", not in pKVM protected mode: predicted (implied by --ipa-limit on this "
-			 "%s host, whose own facts above are measured)",
+			 ", not in pKVM protected mode: predicted (--ipa-limit on this %s host "
+			 "implies an arm64 host; the facts above are this host's own)",
 			 arch);
 	else
 		snprintf(s + n, len - n, "%s",
 			 w->ipa_limit || w->kernel[0] ? ": predicted"
-						      : ": measured, with the VMMs named by --vmm "
-							"judged as if installed");
+						      : ", with the VMMs named by --vmm judged "
+							"as if installed on it");
 }
 
 int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
