@@ -851,7 +851,11 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 		a->status = st;
 		summarize(obs, a);
 	}
-	/* pr_warn_once: our probe may have used up the one warning of this boot. */
-	a->log_warning_spent = obs->default_vm.result == PR_REJECTED &&
-			       obs->default_vm.err == EINVAL && a->ipa_limit < KIC_DEFAULT_IPA;
+	/*
+	 * pr_warn_once: our probe may have used up the one warning of this boot.
+	 * Judged on this host's measured limit, not a --ipa-limit one.
+	 */
+	a->log_warning_spent =
+		obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
+		(obs->ipa_limit > 0 ? obs->ipa_limit : a->ipa_limit) < KIC_DEFAULT_IPA;
 }

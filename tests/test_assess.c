@@ -92,6 +92,10 @@ static void test_measured(void)
 	ok(A.log_warning_spent, "36-bit fixed: our probe spent the pr_warn_once");
 	ok(strstr(A.default_vmm, "fail at start") != NULL, "default VMMs fail cleanly");
 	ok(strstr(A.sized_vmm, "32 to 36") != NULL, "sized VMMs: 32..36");
+	W.ipa_limit = 44;
+	run();
+	ok(A.log_warning_spent, "36-bit fixed, --ipa-limit 44: the probe here still spent it");
+	W.ipa_limit = 0;
 
 	/* Unfixed (5.10.0-5.10.23): type 0 accepted with a full 40-bit space. */
 	arm64_host(36);
