@@ -243,7 +243,7 @@ static void json_whatif(struct json_writer *jw, const struct assessment *a)
 		jsonw_int_field(jw, "ipa_limit", a->whatif_ipa_limit);
 	else
 		jsonw_null_field(jw, "ipa_limit");
-	jsonw_string_field(jw, "kernel", a->whatif_kernel[0] ? a->whatif_kernel : NULL);
+	jsonw_string_field(jw, "kernel", nonempty(a->whatif_kernel));
 	jsonw_string_field(jw, "judged_host", a->judged_host);
 	jsonw_end_object(jw);
 }

@@ -199,8 +199,7 @@ static void text_default_vm(const struct text *t, const struct host_facts *f,
 	}
 }
 
-/* "32-36 bits created, 37 refused with EINVAL" ("32 bits created"); WARN if a size within the limit
- * failed. */
+/* "32-36 bits created, 37 refused with EINVAL"; WARN if a size within the limit failed. */
 static void text_ipa_sizes(const struct text *t, const struct kvm_obs *obs)
 {
 	int lo = 0, hi = 0, nbad = 0;
@@ -307,9 +306,15 @@ static void text_probes(const struct text *t, const struct host_facts *f, const 
 
 /* ---- the assessment and the VMMs ---- */
 
+static const char *behaviour_source(const struct assessment *a)
+{
+	if (a->behaviour_measured)
+		return "measured";
+	return a->whatif_ipa_limit || a->whatif_kernel[0] ? "predicted" : "not measured";
+}
+
 static void text_assessment(const struct text *t, const struct assessment *a)
 {
-	/* Which host a what-if verdict is about: this one's lines above stay measured. */
 	if (a->what_if) {
 		label(t, "Judged (what-if)");
 		fprintf(t->f, "%s\n", a->judged_host);
@@ -319,10 +324,7 @@ static void text_assessment(const struct text *t, const struct assessment *a)
 		fprintf(t->f, "%s (%s)\n", kernel_behaviour_name(a->behaviour), a->behaviour_basis);
 	else
 		fprintf(t->f, "%s (%s: %s)\n", kernel_behaviour_name(a->behaviour),
-			a->behaviour_measured			     ? "measured"
-			: a->whatif_ipa_limit || a->whatif_kernel[0] ? "predicted"
-								     : "not measured",
-			a->behaviour_basis);
+			behaviour_source(a), a->behaviour_basis);
 	if (a->max_guest_ram) {
 		label(t, "Largest guest RAM (2 GiB base)");
 		fprintf(t->f, "%llu bytes (%llu GiB)\n", (unsigned long long)a->max_guest_ram,
@@ -389,8 +391,8 @@ static void text_verdict(const struct text *t, const struct assessment *a)
 	if (a->fix[0])
 		fprintf(t->f, "  Fix: %s.\n", a->fix);
 	if (a->what_if)
-		fputs("  (what-if options given: what is marked \"predicted\" comes from them, "
-		      "not from this host)\n",
+		fputs("  (what-if options given: what is marked \"predicted\" comes from "
+		      "them, not from this host)\n",
 		      t->f);
 }
 
