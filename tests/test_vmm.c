@@ -483,6 +483,17 @@ static void test_names(void)
 	ok(cited, "every type-0 range has a message and a fix; sized ones a size message");
 	ok(vmm_range_for(vmm_lookup("qemu"), "7.2.22") == &vmm_lookup("qemu")->ranges[3],
 	   "range_for QEMU 7.2.22 is the 7.0 range");
+	/* Texts the judge quotes only in some configurations, pinned at the table. */
+	is_str(vmm_range_for(vmm_lookup("qemu"), "7.0.0")->size_fail,
+	       "Addressing limited to {L} bits, but memory exceeds it by N bytes",
+	       "QEMU 7.0+: virt_set_memmap's message");
+	is_str(vmm_range_for(vmm_lookup("qemu"), "6.2.0")->size_fail,
+	       "-m and ,maxmem option values require an IPA range ({M} bits) larger than the one "
+	       "supported by the host ({L} bits)",
+	       "QEMU 4.0-6.2: virt_kvm_type's message");
+	is_str(vmm_range_for(vmm_lookup("kvmtool"), "20210831")->size_fail,
+	       "Fatal: Memory too large for this system (needs {M} bits, {L} available)",
+	       "kvmtool 2021-08-31: kvm__get_vm_type's die()");
 	ok(!vmm_range_for(vmm_lookup("qemu"), "") && !vmm_range_for(NULL, "1.0"),
 	   "range_for: no version, no row");
 	ok(!vmm_range_for(vmm_lookup("kvmtool"), "3.18.0"), "range_for: kvmtool wants a date");
