@@ -36,7 +36,7 @@
 /* clang-format on */
 
 /* accel/kvm/kvm-all.c kvm_init(): fprintf "ioctl(KVM_CREATE_VM) failed: %d %s"
- * (7.2.0); 10.0.13 prints "ioctl(KVM_CREATE_VM) failed: %s" instead. */
+ * (5.2.0, 7.2.0); 10.0.13 prints "ioctl(KVM_CREATE_VM) failed: %s" instead. */
 #define QEMU_CREATE_FAIL "ioctl(KVM_CREATE_VM) failed: 22 Invalid argument"
 /* virt_kvm_type(), 4.0 to 10.0.13 alike; a real QEMU 5.2 run on a 36-bit
  * host printed it with (40 bits) and (36 bits). */
@@ -57,7 +57,8 @@ static const struct vmm_range qemu_ranges[] = {
 	/* c9650222b8 "hw/arm/virt: Implement kvm_type function for 4.0 machine":
 	 * virt_kvm_type() sizes the frozen map, whose highest_gpa always includes
 	 * the 512 GiB window, highmem=off or not (hw/arm/virt.c@19bd6aafbd18, in
-	 * 5.1.0), returns 0 for <= 40 bits and refuses more than the cap. */
+	 * 5.1.0; 5.2.0 read), returns 0 for <= 40 bits and refuses more than the
+	 * cap. */
 	{ .from = "4.0.0",
 	  .choice = VMM_IPA_FIXED_MAP,
 	  .ram = VMM_RAM_QEMU_FLOAT,
