@@ -228,8 +228,29 @@ static void json_probes(struct json_writer *jw, const struct kvm_obs *obs)
 
 /* ---- the assessment ---- */
 
+/* Which host a what-if verdict is about; null without what-if options. */
+static void json_whatif(struct json_writer *jw, const struct assessment *a)
+{
+	if (!a->what_if) {
+		jsonw_null_field(jw, "what_if");
+		return;
+	}
+	jsonw_name(jw, "what_if");
+	jsonw_start_object(jw);
+	jsonw_string_field(jw, "arch", kic_arch_name(a->judged_arch));
+	jsonw_bool_field(jw, "other_host", a->other_host);
+	if (a->whatif_ipa_limit)
+		jsonw_int_field(jw, "ipa_limit", a->whatif_ipa_limit);
+	else
+		jsonw_null_field(jw, "ipa_limit");
+	jsonw_string_field(jw, "kernel", nonempty(a->whatif_kernel));
+	jsonw_string_field(jw, "judged_host", a->judged_host);
+	jsonw_end_object(jw);
+}
+
 static void json_assessment(struct json_writer *jw, const struct assessment *a)
 {
+	json_whatif(jw, a);
 	jsonw_string_field(jw, "kernel_behaviour", kernel_behaviour_name(a->behaviour));
 	jsonw_bool_field(jw, "kernel_behaviour_measured", a->behaviour_measured);
 	jsonw_string_field(jw, "kernel_behaviour_basis", a->behaviour_basis);

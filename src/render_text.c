@@ -177,15 +177,19 @@ static void text_default_vm(const struct text *t, const struct host_facts *f,
 			    const struct kvm_obs *obs, const struct assessment *a)
 {
 	const struct ipa_probe *d = &obs->default_vm;
+	/* A predicted behaviour (what-if) is not what this host's probe is marked against. */
+	bool noted = a->what_if && !a->behaviour_measured;
 
 	label(t, f->arch == ARCH_ARM64 ? "Default VM (type 0 = 40 bits)" : "Default VM (type 0)");
 	if (d->result == PR_CREATED) {
-		mark(t, a->behaviour == KB_DEFAULT_FITS || a->behaviour == KB_NOT_APPLICABLE
-				? MARK_PASS
-				: MARK_FAIL);
+		if (a->behaviour == KB_DEFAULT_FITS || a->behaviour == KB_NOT_APPLICABLE ||
+		    f->arch != ARCH_ARM64)
+			mark(t, MARK_PASS);
+		else
+			mark(t, noted ? MARK_NOTE : MARK_FAIL);
 		fputs("created\n", t->f);
 	} else if (d->result == PR_REJECTED) {
-		mark(t, a->behaviour == KB_DEFAULT_REJECTED ? MARK_WARN : MARK_FAIL);
+		mark(t, a->behaviour == KB_DEFAULT_REJECTED || noted ? MARK_WARN : MARK_FAIL);
 		fprintf(t->f, "refused with %s\n", errno_text(d->err));
 	} else {
 		mark(t, MARK_SKIP);
@@ -219,8 +223,10 @@ static void text_ipa_sizes(const struct text *t, const struct kvm_obs *obs)
 		return;
 	label(t, "Explicit IPA sizes");
 	mark(t, nbad ? MARK_WARN : MARK_PASS);
-	if (lo)
+	if (lo && lo < hi)
 		fprintf(t->f, "%d-%d bits created", lo, hi);
+	else if (lo)
+		fprintf(t->f, "%d bits created", lo);
 	else
 		fputs("none created", t->f);
 	for (int i = 0; i < obs->nipa; i++)
@@ -300,14 +306,25 @@ static void text_probes(const struct text *t, const struct host_facts *f, const 
 
 /* ---- the assessment and the VMMs ---- */
 
+static const char *behaviour_source(const struct assessment *a)
+{
+	if (a->behaviour_measured)
+		return "measured";
+	return a->whatif_ipa_limit || a->whatif_kernel[0] ? "predicted" : "not measured";
+}
+
 static void text_assessment(const struct text *t, const struct assessment *a)
 {
+	if (a->what_if) {
+		label(t, "Judged (what-if)");
+		fprintf(t->f, "%s\n", a->judged_host);
+	}
 	label(t, "Kernel behaviour for type 0");
 	if (a->behaviour == KB_NOT_APPLICABLE)
 		fprintf(t->f, "%s (%s)\n", kernel_behaviour_name(a->behaviour), a->behaviour_basis);
 	else
 		fprintf(t->f, "%s (%s: %s)\n", kernel_behaviour_name(a->behaviour),
-			a->behaviour_measured ? "measured" : "not measured", a->behaviour_basis);
+			behaviour_source(a), a->behaviour_basis);
 	if (a->max_guest_ram) {
 		label(t, "Largest guest RAM (2 GiB base)");
 		fprintf(t->f, "%llu bytes (%llu GiB)\n", (unsigned long long)a->max_guest_ram,
@@ -374,8 +391,8 @@ static void text_verdict(const struct text *t, const struct assessment *a)
 	if (a->fix[0])
 		fprintf(t->f, "  Fix: %s.\n", a->fix);
 	if (a->what_if)
-		fputs("  (what-if options given: figures marked \"not measured\" are "
-		      "predictions)\n",
+		fputs("  (what-if options given: what is marked \"predicted\" comes from "
+		      "them, not from this host)\n",
 		      t->f);
 }
 
