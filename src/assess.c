@@ -574,7 +574,7 @@ static void explain_default(struct assessment *a)
 		snprintf(a->fix, sizeof(a->fix),
 			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE and fit their memory map to "
 			 "it: QEMU >= 7.0, Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= "
-			 "1.0, kvmtool and crosvm from after August 2021");
+			 "0.1.8, kvmtool from 2021-08-31 and crosvm from 2021-11-01 on");
 		break;
 	case KB_DEFAULT_CAPPED:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
