@@ -200,7 +200,7 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 			 ipa_limit);
 		return 1;
 	}
-	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (kernel.md §1.3). */
+	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (docs/kernel-facts.md). */
 	fixed = kver_cmp(&v, 5, 12, 0) >= 0 || (v.major == 5 && v.minor == 11 && v.patch >= 7) ||
 		(v.major == 5 && v.minor == 10 && v.patch >= 24) ||
 		(v.major == 5 && v.minor == 4 && v.patch >= 106);
