@@ -36,7 +36,7 @@
 /* clang-format on */
 
 /* accel/kvm/kvm-all.c kvm_init(): fprintf "ioctl(KVM_CREATE_VM) failed: %d %s"
- * (7.2.0); 10.0.13 prints "ioctl(KVM_CREATE_VM) failed: %s" instead. */
+ * (5.2.0, 7.2.0); 10.0.13 prints "ioctl(KVM_CREATE_VM) failed: %s" instead. */
 #define QEMU_CREATE_FAIL "ioctl(KVM_CREATE_VM) failed: 22 Invalid argument"
 /* virt_kvm_type(), 4.0 to 10.0.13 alike; a real QEMU 5.2 run on a 36-bit
  * host printed it with (40 bits) and (36 bits). */
@@ -57,7 +57,8 @@ static const struct vmm_range qemu_ranges[] = {
 	/* c9650222b8 "hw/arm/virt: Implement kvm_type function for 4.0 machine":
 	 * virt_kvm_type() sizes the frozen map, whose highest_gpa always includes
 	 * the 512 GiB window, highmem=off or not (hw/arm/virt.c@19bd6aafbd18, in
-	 * 5.1.0), returns 0 for <= 40 bits and refuses more than the cap. */
+	 * 5.1.0; 5.2.0 read), returns 0 for <= 40 bits and refuses more than the
+	 * cap. */
 	{ .from = "4.0.0",
 	  .choice = VMM_IPA_FIXED_MAP,
 	  .ram = VMM_RAM_QEMU_FLOAT,
@@ -325,6 +326,9 @@ static const struct vmm_range hyperlight_ranges[] = {
 	  .choice = VMM_IPA_TYPE0,
 	  .regions = { { 36, true, false, "its scratch memory just below 64 GiB" } },
 	  .create_fail = "VM creation failed: KVM error: Invalid argument (os error 22)",
+	  /* kvm/aarch64.rs map_memory: MapMemoryError::Hypervisor "Hypervisor
+	   * error: {0}" of the same KvmError */
+	  .size_fail = "Hypervisor error: KVM error: Bad address (os error 14)",
 	  .fix = "no Hyperlight release (to v0.16.0) sizes its arm64 VM" },
 };
 
@@ -907,7 +911,7 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 {
 	/* avail < 0: a limit known only to be below 40, so at most 39 bits. */
 	bool known = avail > 0;
-	char list[160], ram[48], msg[160];
+	char list[160], ram[48], msg[160], msg2[160];
 	int kind;
 
 	avail = known ? avail : KIC_DEFAULT_IPA - 1;
@@ -917,10 +921,14 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 		/* arm64 kvm_arch_prepare_memory_region(): a memslot past the
 		 * VM's IPA size is refused with EFAULT. */
 		j->v = VV_FAILS;
-		expand(msg, sizeof(msg),
-		       r->size_fail ? r->size_fail : "a memslot above 2^{L} is refused: EFAULT",
-		       avail, map_bits(r));
-		snprintf(j->reason, sizeof(j->reason), "%s %s, but its map needs %d: \"%s\"", label,
+		/* A VMM's own words in quotes; else only what KVM answers. */
+		if (r->size_fail)
+			snprintf(msg2, sizeof(msg2), ": \"%s\"", r->size_fail);
+		else
+			snprintf(msg2, sizeof(msg2), " above 2^{L}");
+		expand(msg, sizeof(msg), msg2, avail, map_bits(r));
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s %s, but its map needs %d bits (memslots beyond get EFAULT)%s", label,
 			 how, map_bits(r), msg);
 		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
 	} else if (kind == 2) {
