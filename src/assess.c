@@ -121,7 +121,7 @@ int whatif_check(const struct host_facts *f, const struct whatif *w, char *msg, 
 /*
  * Only arm64 VM types carry an IPA size, so --ipa-limit on any other host
  * can only mean an arm64 host with that limit: judged instead of this one,
- * whose own facts and probes stay in the report as measured.
+ * whose own facts and probes stay in the report as this host's.
  */
 static void judged_host(const struct host_facts *f, const struct whatif *w, struct assessment *a)
 {
