@@ -19,6 +19,7 @@
 #include "cpuid_arm.h"
 #include "facts.h"
 #include "parse.h"
+#include "sosreport.h"
 #include "vmm_detect.h"
 
 #define KLOG_MAX_BYTES	  (16u << 20) /* a full 16 MiB log buffer, no more */
@@ -96,6 +97,9 @@ static void read_identity(const struct sysroot *sr, struct host_facts *f)
 			note_read_error(f, "proc/sys/kernel/osrelease", r);
 			f->kernel_release[0] = '\0';
 		}
+		/* A sosreport has neither file: sos's uname -a or lscpu. */
+		if (!f->arch_name[0] || !f->kernel_release[0])
+			sos_identity(sr, f);
 	}
 	/* A copied tree may hold anything: nothing read may drive a terminal. */
 	text_clean(f->arch_name);
@@ -161,6 +165,8 @@ static void read_cpus(const struct sysroot *sr, struct host_facts *f)
 			read_one_midr(sr, f, i);
 		else if (set[i])
 			f->cpus[f->ncpus++] = (struct cpu_info){ .index = i };
+	if (!sr->live)
+		sos_cpuinfo_midrs(sr, f);
 	for (int i = 0; i < f->ncpus; i++) {
 		struct midr m;
 		int pa;
@@ -390,6 +396,8 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 			facts_note(f, "kernel log: /dev/kmsg: %s%s", strerror(-r),
 				   r == -EPERM || r == -EACCES ? " (kernel.dmesg_restrict)" : "");
 	}
+	if (!sr->live && sos_is_bundle(sr))
+		r = sos_read_klog(sr, f, &st);
 	for (size_t i = 0; r < 0 && i < sizeof(files) / sizeof(files[0]); i++) {
 		r = sr_foreach_line(sr, files[i], KLOG_MAX_BYTES, klog_line, &st);
 		if (r == -EFBIG)
@@ -397,9 +405,17 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 		else if (r < 0 && r != -ENOENT)
 			note_read_error(f, files[i], r);
 	}
-	if (r < 0)
+	if (r < 0) {
+		if (!sr->live)
+			facts_note(f, "kernel log: none in the tree (var/log/dmesg, "
+				      "sos_commands/kernel/dmesg, var/log/kern.log)");
 		return;
+	}
 	f->log_readable = true;
+	/* Missing inputs are always notes: a wrapped ring buffer loses the boot lines. */
+	if (f->arch == ARCH_ARM64 && !st.ipa_limit)
+		facts_note(f, "kernel log: no KVM \"IPA Size Limit\" line (the log no longer "
+			      "reaches back to boot, or KVM did not initialise)");
 	f->log_ipa_limit = st.ipa_limit;
 	f->log_format = st.fmt;
 	f->log_reduced_suffix = st.reduced_suffix;

@@ -28,6 +28,7 @@
 #include "parse.h"
 #include "probe.h"
 #include "report.h"
+#include "sosreport.h"
 #include "sysroot.h"
 #include "vmm.h"
 
@@ -88,9 +89,13 @@ static const struct argp_option options[] = {
 	{ "vmm", OPT_VMM, "NAME[=VERSION]", 0,
 	  "Judge this VMM (and version) as if installed; repeatable", 0 },
 	{ "kernel", OPT_KERNEL, "VERSION", 0,
-	  "Predict the type-0 behaviour of another kernel release on this host's limit", 0 },
+	  "Predict the type-0 behaviour of another kernel release on this host's limit or "
+	  "--ipa-limit's (needed on a non-arm64 host)",
+	  0 },
 	{ "ipa-limit", OPT_IPA_LIMIT, "BITS", 0,
-	  "Judge as if the host's IPA limit were BITS (32..52)", 0 },
+	  "Judge as if the host's IPA limit were BITS (32..52); on a non-arm64 host, judge an "
+	  "arm64 host with this limit",
+	  0 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
 	{ "nagios", OPT_NAGIOS, NULL, 0, "Monitoring-plugins output: one status line with perfdata",
@@ -162,12 +167,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VMM:
 		return parse_vmm_opt(arg, state);
 	case OPT_KERNEL:
+		/* A second value would silently replace the first. */
+		if (arg_whatif.kernel[0])
+			argp_error(state, "--kernel given twice ('%s', '%s')", arg_whatif.kernel,
+				   arg);
 		if (parse_kernel_version(arg, &kv) || strlen(arg) >= sizeof(arg_whatif.kernel))
 			argp_error(state, "--kernel: expected a release like 5.10.24, got '%s'",
 				   arg);
 		snprintf(arg_whatif.kernel, sizeof(arg_whatif.kernel), "%s", arg);
 		break;
 	case OPT_IPA_LIMIT:
+		if (arg_whatif.ipa_limit)
+			argp_error(state, "--ipa-limit given twice (%d, '%s')",
+				   arg_whatif.ipa_limit, arg);
 		if (parse_int_range(arg, 32, 52, &v))
 			argp_error(state, "--ipa-limit: expected bits between 32 and 52, got '%s'",
 				   arg);
@@ -256,6 +268,9 @@ static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long dea
 		.payload = PAYLOAD_MMIO,
 	};
 
+	/* Measured earlier on the bundle's host (sosreport.c), or said why not. */
+	if (obs->probed || obs->skip_reason[0])
+		return;
 	obs->ipa_limit = -1;
 	if (!f->live) {
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
@@ -623,6 +638,17 @@ static int parse_args(struct argp *argp, int argc, char **argv)
 	return r;
 }
 
+/* A what-if that cannot apply to this host is a usage error, never ignored. */
+static int check_whatif(const struct host_facts *f)
+{
+	char msg[256];
+
+	if (!whatif_check(f, &arg_whatif, msg, sizeof(msg)))
+		return 0;
+	error_msg("%s", msg);
+	return -EINVAL;
+}
+
 /* Facts read up to the deadline; a fault or a stop there is UNKNOWN, not a fact. */
 static void facts_stage(struct sysroot *sr, struct host_facts *facts)
 {
@@ -690,11 +716,18 @@ int main(int argc, char **argv)
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
 		/* Icinga 2 merges stderr into the plugin output: with --nagios, stdout only. */
-		error_msg("--sysroot %s: %s", arg_sysroot, strerror(-r));
+		/* Archives are not unpacked here: no decompressor runs as root on them. */
+		error_msg("--sysroot %s: %s%s", arg_sysroot, strerror(-r),
+			  r == -ENOTDIR ? " (extract a sosreport first: tar -xf FILE)" : "");
 		/* EMFILE, ENOMEM: the environment's fault, not a wrong argument */
 		return arg_format == FMT_NAGIOS || errno_is_fault(r) ? ST_UNKNOWN : EXIT_USAGE;
 	}
 	facts_stage(&sr, &facts);
+	sos_read(&sr, &facts, &obs);
+	if (check_whatif(&facts)) {
+		sr_close(&sr);
+		return arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_USAGE;
+	}
 	sr_close(&sr);
 	probe_stage(&facts, &obs, deadline);
 	arg_whatif.default_probe_skipped = arg_no_default_probe;
