@@ -229,6 +229,10 @@ ln -s ../../../../../../../../../../"$host" "$evil/proc/iomem"
 mkdir -p "$evil/sys/devices/system/cpu/cpu0/regs"
 rm -rf "$evil/sys/devices/system/cpu/cpu0/regs/identification"
 ln -s /../../.. "$evil/sys/devices/system/cpu/cpu0/regs/identification"
+ln -s loop1 "$evil/var/log/loop2"
+ln -s loop2 "$evil/var/log/loop1"
+rm -f "$evil/var/log/dmesg"
+ln -s loop1 "$evil/var/log/dmesg" # a symlink loop: ELOOP after 40 links, not a hang
 for e in ENOSYS EPERM; do
 	strace -f -qq -o /dev/null -e trace=openat2 -e inject=openat2:error=$e \
 		"$BIN" --sysroot "$evil" --json -v >"$tmp/evil.json" 2>"$tmp/evil.err"
