@@ -194,16 +194,21 @@ struct assessment {
 	int host_pa_bits;	/* best CPU PA figure, 0 unknown */
 	uint64_t max_guest_ram; /* largest RAM at 2 GiB base (QEMU virt / kvmtool / FC) */
 	int nvmms;
-	struct vmm_result vmms[KIC_MAX_VMMS];
+	struct vmm_result vmms[2 * KIC_MAX_VMMS]; /* found ones, then every --vmm */
 	enum kic_status status;
-	char summary[320];
+	char summary[512];
 	char default_vmm[256]; /* meaning for VMMs relying on type 0 */
 	char sized_vmm[256];   /* meaning for VMMs asking for a size */
 	char fix[256];
 	bool default_probe_skipped;
-	bool log_warning_spent; /* our type-0 probe spent the pr_warn_once */
-	bool what_if;		/* any --ipa-limit, --kernel or --vmm given */
-	int nevidence;		/* host facts' PA figures plus the probes' */
+	bool log_warning_spent;	   /* our type-0 probe spent the pr_warn_once */
+	bool what_if;		   /* any --ipa-limit, --kernel or --vmm given */
+	enum kic_arch judged_arch; /* the architecture the verdict is about */
+	bool other_host;	   /* judged: an arm64 host class, not this non-arm64 host */
+	char judged_host[256];	   /* with what-if: which host the verdict is about */
+	int whatif_ipa_limit;	   /* --ipa-limit, 0 none */
+	char whatif_kernel[64];	   /* --kernel, "" none */
+	int nevidence;		   /* host facts' PA figures plus the probes' */
 	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
 	int nfindings; /* disagreements and anomalies, one sentence each */
 	char findings[8][200];

@@ -84,9 +84,13 @@ static const struct argp_option options[] = {
 	{ "vmm", OPT_VMM, "NAME[=VERSION]", 0,
 	  "Judge this VMM (and version) as if installed; repeatable", 0 },
 	{ "kernel", OPT_KERNEL, "VERSION", 0,
-	  "Predict the type-0 behaviour of another kernel release on this host's limit", 0 },
+	  "Predict the type-0 behaviour of another kernel release on this host's limit or "
+	  "--ipa-limit's (needed on a non-arm64 host)",
+	  0 },
 	{ "ipa-limit", OPT_IPA_LIMIT, "BITS", 0,
-	  "Judge as if the host's IPA limit were BITS (32..52)", 0 },
+	  "Judge as if the host's IPA limit were BITS (32..52); on a non-arm64 host, judge an "
+	  "arm64 host with this limit",
+	  0 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
 	{ "nagios", OPT_NAGIOS, NULL, 0, "Monitoring-plugins output: one status line with perfdata",
@@ -155,12 +159,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VMM:
 		return parse_vmm_opt(arg, state);
 	case OPT_KERNEL:
+		/* A second value would silently replace the first. */
+		if (arg_whatif.kernel[0])
+			argp_error(state, "--kernel given twice ('%s', '%s')", arg_whatif.kernel,
+				   arg);
 		if (parse_kernel_version(arg, &kv) || strlen(arg) >= sizeof(arg_whatif.kernel))
 			argp_error(state, "--kernel: expected a release like 5.10.24, got '%s'",
 				   arg);
 		snprintf(arg_whatif.kernel, sizeof(arg_whatif.kernel), "%s", arg);
 		break;
 	case OPT_IPA_LIMIT:
+		if (arg_whatif.ipa_limit)
+			argp_error(state, "--ipa-limit given twice (%d, '%s')",
+				   arg_whatif.ipa_limit, arg);
 		if (parse_int_range(arg, 32, 52, &v))
 			argp_error(state, "--ipa-limit: expected bits between 32 and 52, got '%s'",
 				   arg);
@@ -368,6 +379,17 @@ static int parse_args(struct argp *argp, int argc, char **argv)
 	return r;
 }
 
+/* A what-if that cannot apply to this host is a usage error, never ignored. */
+static int check_whatif(const struct host_facts *f)
+{
+	char msg[256];
+
+	if (!whatif_check(f, &arg_whatif, msg, sizeof(msg)))
+		return 0;
+	error_msg("%s", msg);
+	return -EINVAL;
+}
+
 int main(int argc, char **argv)
 {
 	static struct host_facts facts;
@@ -393,6 +415,10 @@ int main(int argc, char **argv)
 	}
 	facts_read(&sr, &facts);
 	devinfo_read(&sr, &facts);
+	if (check_whatif(&facts)) {
+		sr_close(&sr);
+		return arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_USAGE;
+	}
 	/* On x86 no VMM version changes a verdict: never run binaries there. */
 	facts_detect_vmms(&sr, &facts, sr.live && !arg_no_exec && facts.arch == ARCH_ARM64,
 			  (int)(arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000));

@@ -57,9 +57,10 @@ static const struct probe {
 	{ "qemu", "qemu-system-aarch64", "--version", "qemu-system-arm", NULL, NULL },
 	{ "qemu", "qemu-system-x86_64", "--version", "qemu-system-x86", NULL, NULL },
 	{ "qemu", "qemu-kvm", "--version", NULL, NULL, NULL },
-	/* kvmtool bdb86d0c0c95 (2021-08-22) added die("Memory too large for this
-	 * system (needs %d bits, %d available)") with the IPA sizing. */
-	{ "kvmtool", "lkvm", NULL, NULL, "Memory too large for this system", "20210822" },
+	/* kvmtool bdb86d0c0c95 (committed 2021-08-31) added die("Memory too large
+	 * for this system (needs %d bits, %d available)") with the IPA sizing:
+	 * a binary without it is older ("<20210831", see vmm.h). */
+	{ "kvmtool", "lkvm", NULL, NULL, "Memory too large for this system", "20210831" },
 	{ "firecracker", "firecracker", "--version", NULL, NULL, NULL },
 	{ "cloud-hypervisor", "cloud-hypervisor", "--version", NULL, NULL, NULL },
 	{ "crosvm", "crosvm", "version", NULL, NULL, NULL },
@@ -308,7 +309,7 @@ static int file_contains(int fd, const char *needle)
 		if (memmem(buf, have, needle, nl))
 			return 1;
 		if (total >= SCAN_MAX)
-			return 0;
+			return -EFBIG; /* not seen in what was read: no proof of absence */
 		/* Keep the tail: the needle may straddle two reads. */
 		if (have >= nl - 1) {
 			memmove(buf, buf + have - (nl - 1), nl - 1);
@@ -572,8 +573,10 @@ static void version_from_marker(struct detect *d, const struct probe *p, struct 
 		snprintf(f->note, sizeof(f->note), "built %s or later: has \"%s\"",
 			 p->marker_version, p->marker);
 	} else if (r == 0) {
-		snprintf(f->note, sizeof(f->note), "likely built before %s: no \"%s\"",
-			 p->marker_version, p->marker);
+		snprintf(f->version, sizeof(f->version), "<%s", p->marker_version);
+		f->version_known = true;
+		snprintf(f->note, sizeof(f->note), "built before %s: no \"%s\"", p->marker_version,
+			 p->marker);
 	} else {
 		snprintf(f->note, sizeof(f->note), "could not read it: %s", strerror(-r));
 	}
