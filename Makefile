@@ -28,7 +28,7 @@ CFLAGS      ?= -O2 -g
 CFLAGS      += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
 	       -DKIC_VERSION='"$(VERSION)"' $(LIBS_CFLAGS)
 LDFLAGS     ?=
-LDFLAGS     += -Wl,-z,relro,-z,now
+LDFLAGS     += -Wl,-z,relro,-z,now -Wl,--as-needed  # libkmod is dlopen()ed only when needed (devinfo.c)
 LDLIBS      += $(LIBS_LDLIBS) -lrt
 
 # Every stage but main() goes into one archive the tests link against.

@@ -8,6 +8,7 @@
 #ifndef KIC_CHECK_H
 #define KIC_CHECK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -159,7 +160,7 @@ struct kvm_obs {
 	struct slot_probe slots[KIC_MAX_MEMSLOTS];
 	struct vcpu_run run;
 	bool incomplete; /* interrupted by signal or deadline */
-	char incomplete_reason[64];
+	char incomplete_reason[160];
 	long elapsed_ms;
 };
 
@@ -221,6 +222,23 @@ const char *pa_source_name(enum pa_source s);
 const char *vmm_verdict_name(enum vmm_verdict v);
 const char *errno_name(int err); /* "EINVAL"; NULL for 0 */
 int bits_for_top(uint64_t top);	 /* bits to address [0, top) */
+
+/*
+ * The run's one budget, shared by every stage: set by main() (SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT set the flag; --timeout the deadline).
+ */
+extern volatile sig_atomic_t probe_stop;
+extern long kic_deadline_ms; /* CLOCK_MONOTONIC ms, absolute; 0 = none */
+long kic_now_ms(void);
+/* -EINTR after a stop signal, -ETIMEDOUT past the deadline, else 0. */
+int kic_interrupted(void);
+
+/*
+ * Whether a failed read or system call says something about this process's
+ * environment (EMFILE, ENOMEM, a stop...) rather than about the thing read:
+ * such a failure makes the answer UNKNOWN, never a measured fact.
+ */
+bool errno_is_fault(int err);
 
 /* Length of the valid UTF-8 sequence at s (its code point in *cp), 0 if invalid. */
 size_t utf8_seq(const unsigned char *s, uint32_t *cp);

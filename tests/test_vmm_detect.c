@@ -367,6 +367,10 @@ static void make_tree(void)
 	put(tree, "usr/lib/aarch64-linux-gnu/libkrun.so.1.9.4", 0644,
 	    "\x7f"
 	    "ELF");
+	/* the SONAME link the package ships: what detection reads, not a listing */
+	snprintf(a, sizeof(a), "%s/usr/lib/aarch64-linux-gnu/libkrun.so.1", tree);
+	if (symlink("libkrun.so.1.9.4", a) < 0)
+		perror("symlink");
 	/* An absolute symlink resolves inside the tree, not on this host. */
 	put(tree, "usr/local/bin/fc-real", 0755,
 	    "\x7f"
