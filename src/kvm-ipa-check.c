@@ -715,8 +715,11 @@ int main(int argc, char **argv)
 	kic_deadline_ms = deadline;
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
-		/* Icinga 2 merges stderr into the plugin output: with --nagios, stdout only. */
-		/* Archives are not unpacked here: no decompressor runs as root on them. */
+		/*
+		 * Icinga 2 merges stderr into the plugin output: with --nagios, stdout
+		 * only. Archives are not unpacked here: no decompressor runs as root
+		 * on them.
+		 */
 		error_msg("--sysroot %s: %s%s", arg_sysroot, strerror(-r),
 			  r == -ENOTDIR ? " (extract a sosreport first: tar -xf FILE)" : "");
 		/* EMFILE, ENOMEM: the environment's fault, not a wrong argument */
