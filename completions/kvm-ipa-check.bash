@@ -7,7 +7,7 @@
 # Keep in step with the argp table in src/kvm-ipa-check.c and with
 # man/kvm-ipa-check.1 (tests/test_completions.sh checks all three).
 
-_kvm_ipa_check_vmms='qemu libvirt kvmtool firecracker cloud-hypervisor crosvm libkrun gvisor solo5-hvt kvm-ioctls'
+_kvm_ipa_check_vmms='qemu libvirt kvmtool firecracker cloud-hypervisor crosvm libkrun gvisor solo5-hvt hyperlight dragonball kvm-ioctls'
 
 _kvm_ipa_check()
 {

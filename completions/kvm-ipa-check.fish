@@ -26,6 +26,8 @@ crosvm\tcrosvm
 libkrun\tlibkrun
 gvisor\t"gVisor runsc KVM platform"
 solo5-hvt\t"Solo5 hvt tender"
+hyperlight\t"Hyperlight micro-VMs"
+dragonball\t"Dragonball (Kata runtime-rs)"
 kvm-ioctls\t"rust-vmm kvm-ioctls"'
 complete -c kvm-ipa-check -l kernel -x -a '(uname -r)' -d 'What-if: predict another kernel release'
 complete -c kvm-ipa-check -l ipa-limit -x -a '(seq 32 52)' -d 'What-if: judge as if the IPA limit were BITS'

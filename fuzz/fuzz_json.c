@@ -1,29 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The JSON writer (report.c in JSON mode): the input is a script of
- * print_*() / open / close calls whose keys and string values are arbitrary
- * bytes. The output, written to a memory FILE, must be valid JSON
- * (json_check.c) and must decode back to exactly the keys and strings given,
- * with each byte that is not part of well-formed UTF-8 as U+FFFD.
- * The same script is also run in text mode, for crashes only.
+ * The JSON writer (json_writer.c): the input is a script of jsonw_*() calls
+ * -- open, close, and named or bare values -- whose names and string values
+ * are arbitrary bytes. The output, written to a memory FILE, must be valid
+ * JSON (json_check.c) and must decode back to exactly the names and strings
+ * given, with each byte that is not part of well-formed UTF-8 as U+FFFD.
+ * The script keeps to the writer's rules (a name before each value in an
+ * object, none in an array, at most JSONW_MAX_NEST containers inside the
+ * outermost): breaking them is a bug the writer aborts on, by design.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
 
 #include "fuzz.h"
 #include "json_check.h"
-#include "report.h"
+#include "json_writer.h"
 
-/*
- * Containers the script may nest inside the top object: the writer's
- * documented limit, or, where it documents none, deeper than its
- * state arrays (16 levels) hold.
- */
-#ifdef PRINT_MAX_NEST
-#define NEST PRINT_MAX_NEST
-#else
-#define NEST 20
-#endif
+/* Containers the script may nest inside the top object: the writer's documented limit. */
+#define NEST JSONW_MAX_NEST
 #define MAX_STRINGS 4096
 
 struct want {
@@ -104,8 +98,22 @@ static void got(const char *s, size_t len, bool is_key, void *ctx)
 			 (int)(w->len[i] < 80 ? w->len[i] : 80), w->s[i]);
 }
 
-/* Plays the script; with w (JSON mode) records the strings the output must hold. */
-static void play(const uint8_t *data, size_t size, bool json, struct want *w)
+/* Names the next value when inside an object; records what the output must hold. */
+static void member(struct json_writer *jw, struct want *w, bool in_obj, const char *k)
+{
+	if (!in_obj)
+		return;
+	expect(w, k, true);
+	jsonw_name(jw, k);
+}
+
+/*
+ * Plays the script into jw, recording in w the strings the output must hold.
+ * An op byte: low nibble the call, high nibble % 3 == 2 skips value calls
+ * (they were text-only calls when the writer also printed text; kept so the
+ * stored regression inputs play as they did).
+ */
+static void play(struct json_writer *jw, const uint8_t *data, size_t size, struct want *w)
 {
 	struct fuzz_in in = { data, size };
 	bool is_array[NEST + 2] = { false };
@@ -113,9 +121,8 @@ static void play(const uint8_t *data, size_t size, bool json, struct want *w)
 	char *k = NULL, *v = NULL;
 
 	while (in.left) {
-		unsigned int op = fuzz_byte(&in), modeb = op >> 4;
-		enum print_mode m = modeb % 3 == 0 ? PRINT_ANY : modeb % 3 == 1 ? PRINT_JSON : PRINT_FP;
-		bool in_obj = !is_array[depth], shown = json && m != PRINT_FP;
+		unsigned int op = fuzz_byte(&in);
+		bool in_obj = !is_array[depth], shown = (op >> 4) % 3 != 2;
 		unsigned long long n;
 
 		k = fuzz_str(&in, 64);
@@ -124,23 +131,22 @@ static void play(const uint8_t *data, size_t size, bool json, struct want *w)
 		case 1:
 			if (depth >= NEST)
 				break;
-			if (in_obj && w)
-				expect(w, k, true);
+			member(jw, w, in_obj, k);
 			if (op & 1)
-				open_json_array(k);
+				jsonw_start_array(jw);
 			else
-				open_json_object(k);
+				jsonw_start_object(jw);
 			is_array[++depth] = op & 1;
-			if (w && depth > w->max_depth)
+			if (depth > w->max_depth)
 				w->max_depth = depth;
 			break;
 		case 2:
 			if (!depth)
 				break;
 			if (is_array[depth])
-				close_json_array();
+				jsonw_end_array(jw);
 			else
-				close_json_object();
+				jsonw_end_object(jw);
 			depth--;
 			break;
 		case 3:
@@ -148,48 +154,56 @@ static void play(const uint8_t *data, size_t size, bool json, struct want *w)
 			bool null_v = (op & 15) == 4;
 
 			v = fuzz_str(&in, 255);
-			if (shown && w && in_obj)
-				expect(w, k, true);
-			if (shown && w && !null_v)
-				expect(w, v, false);
-			print_string(m, k, "s=%s\n", null_v ? NULL : v);
+			if (shown) {
+				member(jw, w, in_obj, k);
+				if (!null_v)
+					expect(w, v, false);
+				jsonw_string(jw, null_v ? NULL : v);
+			}
 			free(v);
 			v = NULL;
 			break;
 		}
 		case 5:
-			if (shown && w && in_obj)
-				expect(w, k, true);
-			print_int(m, k, "i=%lld\n", (long long)fuzz_u64(&in));
+			n = (unsigned long long)fuzz_u64(&in);
+			if (shown) {
+				member(jw, w, in_obj, k);
+				jsonw_int(jw, (long long)n);
+			}
 			break;
 		case 6:
-			if (shown && w && in_obj)
-				expect(w, k, true);
-			print_u64(m, k, "u=%llu\n", (unsigned long long)fuzz_u64(&in));
+			n = (unsigned long long)fuzz_u64(&in);
+			if (shown) {
+				member(jw, w, in_obj, k);
+				jsonw_uint(jw, n);
+			}
 			break;
 		case 7: {
 			char hex[24];
 
 			n = (unsigned long long)fuzz_u64(&in);
 			snprintf(hex, sizeof(hex), "0x%llx", n);
-			if (shown && w && in_obj)
-				expect(w, k, true);
-			if (shown && w)
+			if (shown) {
+				member(jw, w, in_obj, k);
 				expect(w, hex, false);
-			print_hex(m, k, "h=%llx\n", n);
+				jsonw_hex(jw, n);
+			}
 			break;
 		}
 		case 8:
-			if (shown && w && in_obj)
-				expect(w, k, true);
-			print_bool(m, k, "b=%s\n", fuzz_byte(&in) & 1);
+			n = fuzz_byte(&in) & 1;
+			if (shown) {
+				member(jw, w, in_obj, k);
+				jsonw_bool(jw, n);
+			}
 			break;
 		case 9:
-			if (shown && w && in_obj)
-				expect(w, k, true);
-			print_null(m, k, "null\n");
+			if (shown) {
+				member(jw, w, in_obj, k);
+				jsonw_null(jw);
+			}
 			break;
-		default: /* text-only or JSON-only nothing */
+		default: /* nothing */
 			break;
 		}
 		free(k);
@@ -197,9 +211,9 @@ static void play(const uint8_t *data, size_t size, bool json, struct want *w)
 	}
 	while (depth) {
 		if (is_array[depth])
-			close_json_array();
+			jsonw_end_array(jw);
 		else
-			close_json_object();
+			jsonw_end_object(jw);
 		depth--;
 	}
 }
@@ -208,40 +222,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct json_check c = { 0 };
 	struct want *w = calloc(1, sizeof(*w));
+	struct json_writer jw;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 
 	f = open_memstream(&buf, &len);
-	print_begin(f, true);
-	play(data, size, true, w);
-	print_end();
+	jsonw_init(&jw, f);
+	jsonw_start_object(&jw);
+	play(&jw, data, size, w);
+	jsonw_end_object(&jw);
 	fclose(f);
 	c.on_string = got;
 	c.ctx = w;
 	if (json_validate(buf, len, &c) == 0 && !w->bad[0] && w->seen != w->n)
-		snprintf(w->bad, sizeof(w->bad), "%d strings in the output, %d given", w->seen, w->n);
+		snprintf(w->bad, sizeof(w->bad), "%d strings in the output, %d given", w->seen,
+			 w->n);
 	if (c.err || w->bad[0]) {
-		/* The nesting is named: report.c's MAX_DEPTH 16 holds 14 levels. */
 		if (c.err)
 			fprintf(stderr, "invalid JSON at byte %zu: %s", c.err_at, c.err);
 		else
 			fprintf(stderr, "JSON does not hold the strings given: %s", w->bad);
-		fprintf(stderr, " (script nested %d containers%s)\n---\n%.*s\n---\n", w->max_depth,
-			w->max_depth > 14 ? ", past 14" : "", (int)(len < 4000 ? len : 4000), buf);
+		fprintf(stderr, " (script nested %d containers)\n---\n%.*s\n---\n", w->max_depth,
+			(int)(len < 4000 ? len : 4000), buf);
 		abort();
 	}
 	for (int i = 0; i < w->n; i++)
 		free(w->s[i]);
 	free(w);
-	free(buf);
-
-	/* Text mode: the same calls, for crashes only. */
-	f = open_memstream(&buf, &len);
-	print_begin(f, false);
-	play(data, size, false, NULL);
-	print_end();
-	fclose(f);
 	free(buf);
 	return 0;
 }

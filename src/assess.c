@@ -107,6 +107,61 @@ static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
 	}
 }
 
+int whatif_check(const struct host_facts *f, const struct whatif *w, char *msg, size_t len)
+{
+	if (f->arch == ARCH_ARM64 || !w->kernel[0] || w->ipa_limit)
+		return 0;
+	snprintf(msg, len,
+		 "--kernel %s: this %s host has no arm64 IPA limit for the kernel to apply to; "
+		 "add --ipa-limit BITS to judge an arm64 host of that class",
+		 w->kernel, f->arch == ARCH_UNKNOWN ? "(architecture unknown)" : f->arch_name);
+	return -EINVAL;
+}
+
+/*
+ * Only arm64 VM types carry an IPA size, so --ipa-limit on any other host
+ * can only mean an arm64 host with that limit: judged instead of this one,
+ * whose own facts and probes stay in the report as measured.
+ */
+static void judged_host(const struct host_facts *f, const struct whatif *w, struct assessment *a)
+{
+	const char *arch =
+		f->arch == ARCH_UNKNOWN ? "unknown-architecture" : kic_arch_name(f->arch);
+	char *s = a->judged_host;
+	size_t len = sizeof(a->judged_host);
+	size_t n;
+
+	a->judged_arch = f->arch;
+	a->other_host = f->arch != ARCH_ARM64 && w->ipa_limit;
+	a->whatif_ipa_limit = w->ipa_limit;
+	snprintf(a->whatif_kernel, sizeof(a->whatif_kernel), "%s", w->kernel);
+	if (!a->what_if)
+		return;
+	if (a->other_host) {
+		a->judged_arch = ARCH_ARM64;
+		n = (size_t)snprintf(s, len, "an arm64 host with a %d-bit IPA limit", w->ipa_limit);
+	} else {
+		n = (size_t)snprintf(s, len, "this %s host", arch);
+		if (n < len && w->ipa_limit)
+			n += (size_t)snprintf(s + n, len - n, " with a %d-bit IPA limit",
+					      w->ipa_limit);
+	}
+	if (n < len && w->kernel[0])
+		n += (size_t)snprintf(s + n, len - n, ", kernel %s", w->kernel);
+	if (n >= len)
+		return;
+	if (a->other_host)
+		snprintf(s + n, len - n,
+			 ", not in pKVM protected mode: predicted (implied by --ipa-limit on this "
+			 "%s host, whose own facts above are measured)",
+			 arch);
+	else
+		snprintf(s + n, len - n, "%s",
+			 w->ipa_limit || w->kernel[0] ? ": predicted"
+						      : ": measured, with the VMMs named by --vmm "
+							"judged as if installed");
+}
+
 int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 		   enum kernel_behaviour *kb, char *basis, size_t len)
 {
@@ -282,14 +337,54 @@ static enum kernel_behaviour measured(const struct host_facts *f, const struct k
 	return from_log(f, limit, basis, len);
 }
 
+/* --kernel: from its version, on the limit in use (measured, logged or --ipa-limit). */
+static void predict_whatif_kernel(const struct whatif *w, bool prot, struct assessment *a)
+{
+	int conf = predict_kernel(w->kernel, a->ipa_limit, prot, &a->behaviour, a->behaviour_basis,
+				  sizeof(a->behaviour_basis));
+
+	a->behaviour_measured = false;
+	if (a->ipa_limit <= 0)
+		snprintf(a->behaviour_basis, sizeof(a->behaviour_basis),
+			 "kernel %.40s: this host's IPA limit is unknown (not measured, not in the "
+			 "kernel log): give --ipa-limit BITS",
+			 w->kernel);
+	finding(a, "kernel %s: predicted from its version (%s)", w->kernel,
+		conf == 2   ? "sure"
+		: conf == 1 ? "likely"
+			    : "cannot tell");
+}
+
+/* An arm64 host class judged from another architecture: the inputs are all there is. */
+static void other_host_behaviour(const struct whatif *w, struct assessment *a)
+{
+	a->behaviour_measured = false;
+	if (w->kernel[0]) {
+		predict_whatif_kernel(w, false, a);
+	} else if (a->ipa_limit >= KIC_DEFAULT_IPA) {
+		a->behaviour = KB_DEFAULT_FITS;
+		snprintf(a->behaviour_basis, sizeof(a->behaviour_basis),
+			 "a %d-bit limit holds the 40-bit default on every kernel", a->ipa_limit);
+	} else {
+		a->behaviour = KB_UNKNOWN;
+		snprintf(
+			a->behaviour_basis, sizeof(a->behaviour_basis),
+			"below 40 bits type 0 fails or hangs depending on the arm64 host's kernel: "
+			"give --kernel VERSION");
+	}
+}
+
 static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, const struct whatif *w,
 		      struct assessment *a)
 {
 	char *basis = a->behaviour_basis;
 	size_t len = sizeof(a->behaviour_basis);
 	bool sure = false;
-	int conf;
 
+	if (a->other_host) {
+		other_host_behaviour(w, a);
+		return;
+	}
 	if (f->arch == ARCH_X86_64 || f->arch == ARCH_OTHER) {
 		a->behaviour = KB_NOT_APPLICABLE;
 		a->behaviour_measured = true;
@@ -303,13 +398,7 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 		return;
 	}
 	if (w->kernel[0]) {
-		conf = predict_kernel(w->kernel, a->ipa_limit, protected_mode(f), &a->behaviour,
-				      basis, len);
-		a->behaviour_measured = false;
-		finding(a, "kernel %s: predicted from its version (%s)", w->kernel,
-			conf == 2   ? "sure"
-			: conf == 1 ? "likely"
-				    : "cannot tell");
+		predict_whatif_kernel(w, protected_mode(f), a);
 		return;
 	}
 	if (w->ipa_limit && (!obs->probed || w->ipa_limit != obs->ipa_limit)) {
@@ -332,9 +421,12 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
  * stops at -m 8388607M on 4 KiB pages (tests/arm64/run-qemu-check). A copied
  * tree does not say its page size: 4 KiB, the smallest, bounds it.
  */
-static uint64_t slot_max(const struct host_facts *f)
+static uint64_t slot_max(const struct host_facts *f, const struct assessment *a)
 {
-	return ((1ULL << 31) - 1) * (uint64_t)(f->page_size > 0 ? f->page_size : 4096);
+	/* Another host class: its page size is not this host's. */
+	long page = a->other_host ? 0 : f->page_size;
+
+	return ((1ULL << 31) - 1) * (uint64_t)(page > 0 ? page : 4096);
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -349,7 +441,7 @@ static void max_ram(const struct host_facts *f, struct assessment *a)
 	if (a->behaviour == KB_NOT_APPLICABLE || bits < 32 || bits > 63)
 		return;
 	/* The strictest common layout: RAM from 2 GiB (kvmtool, Firecracker, CH, crosvm). */
-	a->max_guest_ram = min_u64((1ULL << bits) - 2 * GiB, slot_max(f));
+	a->max_guest_ram = min_u64((1ULL << bits) - 2 * GiB, slot_max(f, a));
 }
 
 /* Anomalies in what the kernel answered, beyond the type-0 question. */
@@ -424,28 +516,35 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		       const struct whatif *w, struct assessment *a)
 {
 	struct vmm_env env = {
-		.arch = f->arch,
+		.arch = a->judged_arch,
 		/* 0: measured without KVM_CAP_ARM_VM_IPA_SIZE (pre-4.20); -1: unknown */
 		.ipa_limit = a->ipa_limit			  ? a->ipa_limit
 			     : obs->probed && obs->ipa_limit == 0 ? 0
 								  : -1,
 		.kb = a->behaviour,
 		.kb_measured = a->behaviour_measured,
-		.ram_cap = slot_max(f),
+		.ram_cap = slot_max(f, a),
 	};
 
-	for (int i = 0; i < f->nvmms_found && a->nvmms < KIC_MAX_VMMS; i++) {
+	/* This host's binaries are not the judged arm64 host's. */
+	if (a->other_host && f->nvmms_found)
+		finding(a,
+			"%d VMM(s) found on this %s host not judged for the arm64 host: name them "
+			"with --vmm",
+			f->nvmms_found, kic_arch_name(f->arch));
+	for (int i = 0; i < f->nvmms_found && !a->other_host && a->nvmms < KIC_MAX_VMMS; i++) {
 		const struct vmm_seen *s = &f->vmms_found[i];
 		struct vmm_result *r = &a->vmms[a->nvmms];
 
 		if (vmm_judge(&env, s->name, s->version, r) < 0)
 			continue;
 		snprintf(r->path, sizeof(r->path), "%s", s->path);
-		r->max_guest_ram =
-			min_u64(vmm_max_guest_ram(s->name, s->version, a->ipa_limit), slot_max(f));
+		r->max_guest_ram = min_u64(vmm_max_guest_ram(s->name, s->version, a->ipa_limit),
+					   slot_max(f, a));
 		a->nvmms++;
 	}
-	for (int i = 0; i < w->nvmms && a->nvmms < KIC_MAX_VMMS; i++) {
+	/* Room for every --vmm after the VMMs found: none is dropped. */
+	for (int i = 0; i < w->nvmms && a->nvmms < 2 * KIC_MAX_VMMS; i++) {
 		struct vmm_result *r = &a->vmms[a->nvmms];
 
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
@@ -453,7 +552,7 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		r->what_if = true;
 		r->max_guest_ram = min_u64(
 			vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version, a->ipa_limit),
-			slot_max(f));
+			slot_max(f, a));
 		a->nvmms++;
 	}
 }
@@ -470,8 +569,8 @@ static void explain_default(struct assessment *a)
 	case KB_DEFAULT_REJECTED:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
 			 "VMMs that rely on the default (type 0, 40 bits) fail at start: "
-			 "KVM_CREATE_VM returns EINVAL (\"Invalid argument\") on this %d-bit host",
-			 L);
+			 "KVM_CREATE_VM returns EINVAL (\"Invalid argument\") on %s %d-bit host",
+			 a->other_host ? "a" : "this", L);
 		snprintf(a->fix, sizeof(a->fix),
 			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE and fit their memory map to "
 			 "it: QEMU >= 7.0, Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= "
@@ -504,11 +603,16 @@ static void explain_default(struct assessment *a)
 			 "cannot tell what VMMs that rely on the default will meet");
 		break;
 	}
-	if (a->behaviour != KB_NOT_APPLICABLE && L >= 32)
+	if (a->behaviour != KB_NOT_APPLICABLE && L > 32)
 		snprintf(a->sized_vmm, sizeof(a->sized_vmm),
 			 "VMMs that ask for a size can create VMs of 32 to %d bits; guest RAM up "
 			 "to %llu GiB fits above a 2 GiB base",
 			 L, (unsigned long long)(a->max_guest_ram / GiB));
+	else if (a->behaviour != KB_NOT_APPLICABLE && L == 32)
+		snprintf(a->sized_vmm, sizeof(a->sized_vmm),
+			 "VMMs that ask for a size can create VMs of 32 bits only; guest RAM up to "
+			 "%llu GiB fits above a 2 GiB base",
+			 (unsigned long long)(a->max_guest_ram / GiB));
 }
 
 static enum kic_status base_status(const struct host_facts *f, const struct kvm_obs *obs,
@@ -555,7 +659,7 @@ static enum kic_status run_status(const struct kvm_obs *obs, struct assessment *
 	return ST_OK;
 }
 
-/* No probe possible: say why, and what to do. */
+/* No probe possible: say why, and what to do. Returns false when nothing stopped it. */
 static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs,
 			   struct assessment *a)
 {
@@ -590,30 +694,109 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 	return false;
 }
 
-/* "qemu 6.2 fails, firecracker 0.24.0 hangs; " when VMMs set the status. */
+/*
+ * --ipa-limit or --kernel decide the type-0 behaviour without /dev/kvm: an
+ * access problem is then a finding about this host, not the verdict.
+ */
+static bool access_decides(const struct host_facts *f, const struct kvm_obs *obs,
+			   const struct whatif *w, struct assessment *a)
+{
+	char summary[sizeof(a->summary)];
+
+	if (!w->ipa_limit && !w->kernel[0])
+		return access_problem(f, obs, a);
+	if (!access_problem(f, obs, a))
+		return false;
+	snprintf(summary, sizeof(summary), "%s", a->summary);
+	a->summary[0] = '\0';
+	a->fix[0] = '\0';
+	explain_default(a);
+	finding(a, "this host was not measured (%.120s); the verdict rests on the what-if inputs",
+		summary);
+	return false;
+}
+
+static bool broken(const struct vmm_result *v)
+{
+	return v->verdict == VV_FAILS || v->verdict == VV_HANGS;
+}
+
+/* Appends one whole item to buf, or nothing when it would not fit with room to spare. */
+static bool append_item(char *buf, size_t len, size_t *used, size_t spare, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static bool append_item(char *buf, size_t len, size_t *used, size_t spare, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used + spare >= len)
+		return false;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used - spare, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - *used - spare) {
+		buf[*used] = '\0';
+		return false;
+	}
+	*used += (size_t)n;
+	return true;
+}
+
+/*
+ * "qemu 6.2 fails, firecracker 0.24.0 hangs; " when VMMs set the status, or,
+ * when that does not fit, "7 VMMs fail or hang: qemu 6.2, crosvm, ...; ":
+ * cut only between whole items, always separated.
+ */
 static size_t broken_vmms(const struct assessment *a, char *buf, size_t len)
 {
+	static const size_t spare = sizeof(", ...; ");
+	int nfail = 0, nhang = 0, listed = 0;
 	size_t used = 0;
+	bool all = true;
 
 	buf[0] = '\0';
-	for (int i = 0; i < a->nvmms && used < len; i++) {
+	for (int i = 0; i < a->nvmms && all; i++) {
 		const struct vmm_result *v = &a->vmms[i];
 
-		if (v->verdict != VV_FAILS && v->verdict != VV_HANGS)
-			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s %s", used ? ", " : "",
-					 v->name, v->version[0] ? " " : "", v->version,
-					 vmm_verdict_name(v->verdict));
+		if (broken(v))
+			all = append_item(buf, len, &used, sizeof("; "), "%s%s%s%s %s",
+					  used ? ", " : "", v->name, v->version[0] ? " " : "",
+					  v->version, vmm_verdict_name(v->verdict));
 	}
-	if (used && used < len)
-		used += (size_t)snprintf(buf + used, len - used, "; ");
-	return used < len ? used : len - 1;
+	if (all) {
+		if (used)
+			append_item(buf, len, &used, 0, "; ");
+		return used;
+	}
+	for (int i = 0; i < a->nvmms; i++) {
+		nfail += a->vmms[i].verdict == VV_FAILS;
+		nhang += a->vmms[i].verdict == VV_HANGS;
+	}
+	used = 0;
+	append_item(buf, len, &used, spare, "%d VMMs %s: ", nfail + nhang,
+		    !nhang   ? "fail"
+		    : !nfail ? "hang"
+			     : "fail or hang");
+	for (int i = 0; i < a->nvmms; i++) {
+		const struct vmm_result *v = &a->vmms[i];
+
+		if (!broken(v))
+			continue;
+		if (!append_item(buf, len, &used, spare, "%s%s%s%s", listed ? ", " : "", v->name,
+				 v->version[0] ? " " : "", v->version))
+			break;
+		listed++;
+	}
+	append_item(buf, len, &used, 0, "%s; ", listed < nfail + nhang ? ", ..." : "");
+	return used;
 }
 
 static void summarize(const struct kvm_obs *obs, struct assessment *a)
 {
-	const char *how = a->behaviour_measured ? "measured" : "not measured";
-	char vmms[160];
+	bool given = a->whatif_ipa_limit || a->whatif_kernel[0];
+	const char *how = a->behaviour_measured ? "measured" : given ? "predicted" : "not measured";
+	char vmms[200];
 	size_t n = broken_vmms(a, vmms, sizeof(vmms));
 	char *out = a->summary + n;
 	size_t len = sizeof(a->summary) - n;
@@ -628,7 +811,10 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 	else if (a->ipa_limit)
 		snprintf(out, len, "%s (%s): %s; IPA limit %d bits%s",
 			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
-			 a->ipa_limit_measured ? "" : " (not measured)");
+			 a->ipa_limit_measured ? ""
+			 : a->other_host       ? " (--ipa-limit, an arm64 host class)"
+			 : a->whatif_ipa_limit ? " (--ipa-limit)"
+					       : " (not measured)");
 	else
 		snprintf(out, len, "%s (%s): %s", kernel_behaviour_name(a->behaviour), how,
 			 a->behaviour_basis);
@@ -644,12 +830,13 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	a->what_if = w->ipa_limit || w->kernel[0] || w->nvmms;
 	host_pa(f, obs, a);
 	pick_limit(f, obs, w, a);
+	judged_host(f, w, a);
 	behaviour(f, obs, w, a);
 	max_ram(f, a);
 	explain_default(a);
 	judge_vmms(f, obs, w, a);
 
-	if (access_problem(f, obs, a)) {
+	if (access_decides(f, obs, w, a)) {
 		a->status = ST_UNKNOWN;
 	} else {
 		st = base_status(f, obs, a);
@@ -657,7 +844,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 			st = worse(st, probe_anomalies(obs, a));
 			st = worse(st, run_status(obs, a));
 		}
-		if (obs->probed && obs->api_version != 12)
+		if (obs->probed && obs->api_version != 12 && !a->other_host)
 			st = ST_UNKNOWN;
 		for (int i = 0; i < a->nvmms; i++)
 			st = worse(st, verdict_status(a->vmms[i].verdict));

@@ -16,6 +16,14 @@ struct whatif {
 	bool default_probe_skipped; /* --no-default-probe */
 };
 
+/*
+ * Whether the what-if inputs can apply to this host. --ipa-limit on a host
+ * that is not arm64 judges an arm64 host of that class; --kernel alone there
+ * has no IPA limit to apply to. Returns 0, or -EINVAL with the usage error
+ * in msg.
+ */
+int whatif_check(const struct host_facts *f, const struct whatif *w, char *msg, size_t len);
+
 /* Stage 3: pure; reads facts and observations, writes only *a. */
 void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct whatif *w,
 	    struct assessment *a);

@@ -8,6 +8,7 @@
 #ifndef KIC_CHECK_H
 #define KIC_CHECK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -159,7 +160,7 @@ struct kvm_obs {
 	struct slot_probe slots[KIC_MAX_MEMSLOTS];
 	struct vcpu_run run;
 	bool incomplete; /* interrupted by signal or deadline */
-	char incomplete_reason[64];
+	char incomplete_reason[160];
 	long elapsed_ms;
 };
 
@@ -194,16 +195,21 @@ struct assessment {
 	int host_pa_bits;	/* best CPU PA figure, 0 unknown */
 	uint64_t max_guest_ram; /* largest RAM at 2 GiB base (QEMU virt / kvmtool / FC) */
 	int nvmms;
-	struct vmm_result vmms[KIC_MAX_VMMS];
+	struct vmm_result vmms[2 * KIC_MAX_VMMS]; /* found ones, then every --vmm */
 	enum kic_status status;
-	char summary[320];
+	char summary[512];
 	char default_vmm[256]; /* meaning for VMMs relying on type 0 */
 	char sized_vmm[256];   /* meaning for VMMs asking for a size */
 	char fix[256];
 	bool default_probe_skipped;
-	bool log_warning_spent; /* our type-0 probe spent the pr_warn_once */
-	bool what_if;		/* any --ipa-limit, --kernel or --vmm given */
-	int nevidence;		/* host facts' PA figures plus the probes' */
+	bool log_warning_spent;	   /* our type-0 probe spent the pr_warn_once */
+	bool what_if;		   /* any --ipa-limit, --kernel or --vmm given */
+	enum kic_arch judged_arch; /* the architecture the verdict is about */
+	bool other_host;	   /* judged: an arm64 host class, not this non-arm64 host */
+	char judged_host[256];	   /* with what-if: which host the verdict is about */
+	int whatif_ipa_limit;	   /* --ipa-limit, 0 none */
+	char whatif_kernel[64];	   /* --kernel, "" none */
+	int nevidence;		   /* host facts' PA figures plus the probes' */
 	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
 	int nfindings; /* disagreements and anomalies, one sentence each */
 	char findings[8][200];
@@ -216,6 +222,23 @@ const char *pa_source_name(enum pa_source s);
 const char *vmm_verdict_name(enum vmm_verdict v);
 const char *errno_name(int err); /* "EINVAL"; NULL for 0 */
 int bits_for_top(uint64_t top);	 /* bits to address [0, top) */
+
+/*
+ * The run's one budget, shared by every stage: set by main() (SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT set the flag; --timeout the deadline).
+ */
+extern volatile sig_atomic_t probe_stop;
+extern long kic_deadline_ms; /* CLOCK_MONOTONIC ms, absolute; 0 = none */
+long kic_now_ms(void);
+/* -EINTR after a stop signal, -ETIMEDOUT past the deadline, else 0. */
+int kic_interrupted(void);
+
+/*
+ * Whether a failed read or system call says something about this process's
+ * environment (EMFILE, ENOMEM, a stop...) rather than about the thing read:
+ * such a failure makes the answer UNKNOWN, never a measured fact.
+ */
+bool errno_is_fault(int err);
 
 /* Length of the valid UTF-8 sequence at s (its code point in *cp), 0 if invalid. */
 size_t utf8_seq(const unsigned char *s, uint32_t *cp);

@@ -2,6 +2,7 @@
 /* Names shared by every stage: enums to the strings the JSON contract uses. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -167,5 +168,42 @@ void text_clean(char *str)
 		} else {
 			s += n;
 		}
+	}
+}
+
+volatile sig_atomic_t probe_stop;
+long kic_deadline_ms;
+
+long kic_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int kic_interrupted(void)
+{
+	if (probe_stop)
+		return -EINTR;
+	if (kic_deadline_ms && kic_now_ms() >= kic_deadline_ms)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+bool errno_is_fault(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case EMFILE:
+	case ENFILE:
+	case ENOMEM:
+	case ENOBUFS:
+	case EIO:
+	case EINTR:
+	case ETIMEDOUT:
+	case ENOSYS:
+		return true;
+	default:
+		return false;
 	}
 }

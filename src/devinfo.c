@@ -4,6 +4,8 @@
  * no module is ever loaded, /dev/kvm is only checked for access, not opened.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -44,94 +46,105 @@ static void read_params(const struct sysroot *sr, struct kvm_module *m)
 	}
 }
 
-/* Offline (or when libkmod cannot tell): the sysfs layout libkmod itself reads. */
+/*
+ * What sysfs says, as libkmod's kmod_module_get_initstate() reads it:
+ * initstate "live" is loaded, a module directory without initstate is
+ * built in, no directory is not loaded (or built in without parameters,
+ * which modules.builtin tells).
+ */
 static enum mod_state state_from_sysfs(const struct sysroot *sr, const char *name)
 {
 	char path[128], buf[32];
-	DIR *d;
+	int fd;
 
-	/* A copied tree without sys/module tells nothing about modules. */
-	d = sr_opendir(sr, "sys/module");
-	if (!d)
-		return MOD_UNKNOWN;
-	closedir(d);
 	snprintf(path, sizeof(path), "sys/module/%s/initstate", name);
 	if (sr_read_line(sr, path, buf, sizeof(buf)) >= 0)
 		return !strcmp(buf, "live") ? MOD_LOADED : MOD_UNKNOWN;
 	snprintf(path, sizeof(path), "sys/module/%s", name);
-	d = sr_opendir(sr, path);
-	if (d) {
-		closedir(d);
+	fd = sr_openat(sr, path);
+	if (fd == -EISDIR)
 		return MOD_BUILTIN; /* built-in modules have no initstate */
-	}
-	return MOD_ABSENT;
+	if (fd >= 0)
+		close(fd);
+	/* A copied tree without sys/module tells nothing about modules. */
+	fd = sr_openat(sr, "sys/module");
+	return fd == -EISDIR ? MOD_ABSENT : MOD_UNKNOWN;
 }
 
-static enum mod_state state_from_kmod(struct kmod_ctx *ctx, const char *name)
+/*
+ * libkmod is opened only to tell "installed but not loaded" from "not
+ * installed" for the kvm module itself, when sysfs does not show it: its
+ * compression libraries (zstd, xz, OpenSSL) cost more to load than the
+ * whole check otherwise takes.
+ */
+static enum mod_state state_from_kmod(const char *name)
 {
-	struct kmod_module *mod = NULL;
+	static const char *const no_config[] = { NULL }; /* no modprobe.d: paths only */
+	__typeof__(kmod_new) *k_new;
+	__typeof__(kmod_unref) *k_unref;
+	__typeof__(kmod_set_log_priority) *k_log;
+	__typeof__(kmod_module_new_from_name) *k_mod;
+	__typeof__(kmod_module_get_path) *k_path;
+	__typeof__(kmod_module_unref) *k_mod_unref;
 	enum mod_state st = MOD_UNKNOWN;
-	int r;
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx;
+	void *h = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
 
-	if (!ctx || kmod_module_new_from_name(ctx, name, &mod) < 0)
+	if (!h)
 		return MOD_UNKNOWN;
-	r = kmod_module_get_initstate(mod);
-	if (r == KMOD_MODULE_BUILTIN)
-		st = MOD_BUILTIN;
-	else if (r == KMOD_MODULE_LIVE)
-		st = MOD_LOADED;
-	/*
-	 * KMOD_MODULE_COMING also stands for "sys/module/NAME without initstate"
-	 * when modules.builtin is missing (an initramfs): the sysfs check below
-	 * tells built-in from loading.
-	 */
-	else if (r == -ENOENT)
-		/* Not loaded: installed as a module file, or not at all? */
-		st = kmod_module_get_path(mod) ? MOD_ABSENT : MOD_NOT_FOUND;
-	kmod_module_unref(mod);
+	k_new = (__typeof__(kmod_new) *)dlsym(h, "kmod_new");
+	k_unref = (__typeof__(kmod_unref) *)dlsym(h, "kmod_unref");
+	k_log = (__typeof__(kmod_set_log_priority) *)dlsym(h, "kmod_set_log_priority");
+	k_mod = (__typeof__(kmod_module_new_from_name) *)dlsym(h, "kmod_module_new_from_name");
+	k_path = (__typeof__(kmod_module_get_path) *)dlsym(h, "kmod_module_get_path");
+	k_mod_unref = (__typeof__(kmod_module_unref) *)dlsym(h, "kmod_module_unref");
+	if (!k_new || !k_unref || !k_log || !k_mod || !k_path || !k_mod_unref)
+		goto out;
+	ctx = k_new(NULL, no_config);
+	if (!ctx)
+		goto out;
+	k_log(ctx, 0); /* libkmod must not print on our stderr */
+	if (k_mod(ctx, name, &mod) == 0) {
+		st = k_path(mod) ? MOD_ABSENT : MOD_NOT_FOUND;
+		k_mod_unref(mod);
+	}
+	k_unref(ctx);
+out:
+	dlclose(h);
 	return st;
 }
 
-static void add_module(const struct sysroot *sr, struct kmod_ctx *ctx, struct host_facts *f,
-		       const char *name, bool always)
+static void add_module(const struct sysroot *sr, struct host_facts *f, const char *name,
+		       bool always)
 {
 	struct kvm_module *m;
 	enum mod_state st;
 
 	if (f->nmodules >= (int)(sizeof(f->modules) / sizeof(f->modules[0])))
 		return;
-	st = sr->live ? state_from_kmod(ctx, name) : MOD_UNKNOWN;
-	if (st == MOD_UNKNOWN)
-		st = state_from_sysfs(sr, name);
+	st = state_from_sysfs(sr, name);
+	/* only kvm itself is listed when absent: libkmod then says whether it is installed */
 	if (!always && (st == MOD_ABSENT || st == MOD_NOT_FOUND))
 		return;
+	if (st == MOD_ABSENT && sr->live)
+		st = state_from_kmod(name);
 	m = &f->modules[f->nmodules++];
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->state = st;
-	read_params(sr, m);
+	if (st == MOD_LOADED || st == MOD_BUILTIN)
+		read_params(sr, m);
 	text_clean(m->params);
 }
 
 static void read_modules(const struct sysroot *sr, struct host_facts *f)
 {
-	struct kmod_ctx *ctx = NULL;
-	char dir[512];
-
-	if (sr->live) {
-		ctx = kmod_new(NULL, NULL);
-	} else if (f->kernel_release[0]) {
-		snprintf(dir, sizeof(dir), "%s/lib/modules/%s", sr->path, f->kernel_release);
-		ctx = kmod_new(dir, NULL);
-	}
-	if (ctx)
-		kmod_set_log_priority(ctx, 0); /* libkmod must not print on our stderr */
-	add_module(sr, ctx, f, "kvm", true);
+	add_module(sr, f, "kvm", true);
 	if (f->arch == ARCH_X86_64) {
-		add_module(sr, ctx, f, "kvm_intel", false);
-		add_module(sr, ctx, f, "kvm_amd", false);
-		add_module(sr, ctx, f, "kvm_pvm", false); /* PVM hosts (nested, no VMX/SVM) */
+		add_module(sr, f, "kvm_intel", false);
+		add_module(sr, f, "kvm_amd", false);
+		add_module(sr, f, "kvm_pvm", false); /* PVM hosts (nested, no VMX/SVM) */
 	}
-	kmod_unref(ctx);
 }
 
 static void read_device(struct host_facts *f)

@@ -19,6 +19,7 @@
 #include "cpuid_arm.h"
 #include "facts.h"
 #include "parse.h"
+#include "sosreport.h"
 #include "vmm_detect.h"
 
 #define KLOG_MAX_BYTES	  (16u << 20) /* a full 16 MiB log buffer, no more */
@@ -26,10 +27,16 @@
 
 void facts_note(struct host_facts *f, const char *fmt, ...)
 {
+	static int hidden; /* notes past the limit; the last slot counts them */
 	va_list ap;
 
-	if (f->nnotes >= KIC_MAX_NOTES)
+	if (f->nnotes >= KIC_MAX_NOTES) {
+		/* the last note gives way to the count, which then includes it */
+		hidden += hidden ? 1 : 2;
+		snprintf(f->notes[KIC_MAX_NOTES - 1], sizeof(f->notes[0]),
+			 "%d more notes not shown", hidden);
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(f->notes[f->nnotes], sizeof(f->notes[0]), fmt, ap);
 	va_end(ap);
@@ -90,6 +97,9 @@ static void read_identity(const struct sysroot *sr, struct host_facts *f)
 			note_read_error(f, "proc/sys/kernel/osrelease", r);
 			f->kernel_release[0] = '\0';
 		}
+		/* A sosreport has neither file: sos's uname -a or lscpu. */
+		if (!f->arch_name[0] || !f->kernel_release[0])
+			sos_identity(sr, f);
 	}
 	/* A copied tree may hold anything: nothing read may drive a terminal. */
 	text_clean(f->arch_name);
@@ -139,7 +149,7 @@ static void read_one_midr(const struct sysroot *sr, struct host_facts *f, int cp
 static void read_cpus(const struct sysroot *sr, struct host_facts *f)
 {
 	static bool set[KIC_MAX_CPUS];
-	char buf[4096];
+	static char buf[4096]; /* off the stack: ulimit -s may be tiny */
 	int r, min_pa = 0, unknown = 0;
 
 	memset(set, 0, sizeof(set));
@@ -155,6 +165,8 @@ static void read_cpus(const struct sysroot *sr, struct host_facts *f)
 			read_one_midr(sr, f, i);
 		else if (set[i])
 			f->cpus[f->ncpus++] = (struct cpu_info){ .index = i };
+	if (!sr->live)
+		sos_cpuinfo_midrs(sr, f);
 	for (int i = 0; i < f->ncpus; i++) {
 		struct midr m;
 		int pa;
@@ -191,7 +203,7 @@ static void read_memory_blocks(const struct sysroot *sr, struct host_facts *f)
 	char buf[64], path[96];
 	uint64_t block = 0;
 	long *ids = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, seen = 0;
 	DIR *d;
 	int r;
 
@@ -210,6 +222,12 @@ static void read_memory_blocks(const struct sysroot *sr, struct host_facts *f)
 	for (struct dirent *de; (de = readdir(d)) != NULL;) {
 		long id;
 
+		/* a million memoryN entries: the deadline holds inside the listing */
+		if (!(++seen & 4095) && kic_interrupted() < 0) {
+			facts_note(f, "sys/devices/system/memory: listing cut short (%s)",
+				   kic_interrupted() == -EINTR ? "signal" : "--timeout");
+			break;
+		}
 		if (strncmp(de->d_name, "memory", 6) ||
 		    parse_int_range(de->d_name + 6, 0, 1L << 40, &id))
 			continue;
@@ -332,14 +350,25 @@ static int klog_line(const char *line, void *p)
 /* /dev/kmsg hands out one record per read(); O_NONBLOCK ends at the tail. */
 static int read_kmsg(struct klog_state *st)
 {
-	char rec[8192];
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	enum { REC = 8192 }; /* CONSOLE_EXT_LOG_MAX */
+	char *rec = malloc(REC);
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), r = 0;
 	long count = 0;
 
-	if (fd < 0)
-		return -errno;
+	if (fd < 0 || !rec) {
+		r = fd < 0 ? -errno : -ENOMEM;
+		if (fd >= 0)
+			close(fd);
+		free(rec);
+		return r;
+	}
 	for (;;) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		ssize_t n;
+
+		/* every 256 records: the deadline and stop signals hold here too */
+		if (!(count & 255) && (r = kic_interrupted()) < 0)
+			break;
+		n = read(fd, rec, REC - 1);
 
 		if (n < 0 && (errno == EPIPE || errno == EINTR))
 			continue; /* record overwritten while reading: skip it */
@@ -350,7 +379,8 @@ static int read_kmsg(struct klog_state *st)
 		klog_parse_line(rec, st);
 	}
 	close(fd);
-	return 0;
+	free(rec);
+	return r;
 }
 
 static void read_klog(const struct sysroot *sr, struct host_facts *f)
@@ -366,6 +396,8 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 			facts_note(f, "kernel log: /dev/kmsg: %s%s", strerror(-r),
 				   r == -EPERM || r == -EACCES ? " (kernel.dmesg_restrict)" : "");
 	}
+	if (!sr->live && sos_is_bundle(sr))
+		r = sos_read_klog(sr, f, &st);
 	for (size_t i = 0; r < 0 && i < sizeof(files) / sizeof(files[0]); i++) {
 		r = sr_foreach_line(sr, files[i], KLOG_MAX_BYTES, klog_line, &st);
 		if (r == -EFBIG)
@@ -373,9 +405,17 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 		else if (r < 0 && r != -ENOENT)
 			note_read_error(f, files[i], r);
 	}
-	if (r < 0)
+	if (r < 0) {
+		if (!sr->live)
+			facts_note(f, "kernel log: none in the tree (var/log/dmesg, "
+				      "sos_commands/kernel/dmesg, var/log/kern.log)");
 		return;
+	}
 	f->log_readable = true;
+	/* Missing inputs are always notes: a wrapped ring buffer loses the boot lines. */
+	if (f->arch == ARCH_ARM64 && !st.ipa_limit)
+		facts_note(f, "kernel log: no KVM \"IPA Size Limit\" line (the log no longer "
+			      "reaches back to boot, or KVM did not initialise)");
 	f->log_ipa_limit = st.ipa_limit;
 	f->log_format = st.fmt;
 	f->log_reduced_suffix = st.reduced_suffix;
@@ -463,7 +503,9 @@ void facts_read(const struct sysroot *sr, struct host_facts *f)
 	if (!f->ram_top)
 		read_dt_memory(sr, f);
 	read_iomem(sr, f);
-	read_klog(sr, f);
+	/* every line klog_parse_line() looks for is arm64 KVM's: x86 reads none */
+	if (f->arch == ARCH_ARM64 || f->arch == ARCH_UNKNOWN)
+		read_klog(sr, f);
 	if (f->arch == ARCH_X86_64)
 		read_cpuinfo_x86(sr, f);
 	if (f->ram_top)

@@ -12,11 +12,15 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "assess.h"
@@ -24,6 +28,7 @@
 #include "parse.h"
 #include "probe.h"
 #include "report.h"
+#include "sosreport.h"
 #include "sysroot.h"
 #include "vmm.h"
 
@@ -32,6 +37,7 @@
 #endif
 
 #define EXIT_USAGE 64 /* EX_USAGE, argp's own default */
+#define EXIT_IOERR 74 /* EX_IOERR: the report could not be written (3 with --nagios) */
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -83,16 +89,23 @@ static const struct argp_option options[] = {
 	{ "vmm", OPT_VMM, "NAME[=VERSION]", 0,
 	  "Judge this VMM (and version) as if installed; repeatable", 0 },
 	{ "kernel", OPT_KERNEL, "VERSION", 0,
-	  "Predict the type-0 behaviour of another kernel release on this host's limit", 0 },
+	  "Predict the type-0 behaviour of another kernel release on this host's limit or "
+	  "--ipa-limit's (needed on a non-arm64 host)",
+	  0 },
 	{ "ipa-limit", OPT_IPA_LIMIT, "BITS", 0,
-	  "Judge as if the host's IPA limit were BITS (32..52)", 0 },
+	  "Judge as if the host's IPA limit were BITS (32..52); on a non-arm64 host, judge an "
+	  "arm64 host with this limit",
+	  0 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
 	{ "nagios", OPT_NAGIOS, NULL, 0, "Monitoring-plugins output: one status line with perfdata",
 	  0 },
 	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "node_exporter textfile collector format", 0 },
 	{ "output", 'o', "FILE", 0,
-	  "Write the report to FILE atomically (temp file + rename) instead of stdout", 0 },
+	  "Write the report to FILE atomically (temp file + rename, mode and owner kept) "
+	  "instead of stdout; symlinks, FIFOs and devices other than /dev/null, /dev/full "
+	  "and terminals are refused",
+	  0 },
 	{ "quiet", 'q', NULL, 0, "Print only the verdict line", 0 },
 	{ "verbose", 'v', NULL, 0,
 	  "Also print every probe (each IPA size, each memslot) and the evidence table", 0 },
@@ -154,12 +167,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VMM:
 		return parse_vmm_opt(arg, state);
 	case OPT_KERNEL:
+		/* A second value would silently replace the first. */
+		if (arg_whatif.kernel[0])
+			argp_error(state, "--kernel given twice ('%s', '%s')", arg_whatif.kernel,
+				   arg);
 		if (parse_kernel_version(arg, &kv) || strlen(arg) >= sizeof(arg_whatif.kernel))
 			argp_error(state, "--kernel: expected a release like 5.10.24, got '%s'",
 				   arg);
 		snprintf(arg_whatif.kernel, sizeof(arg_whatif.kernel), "%s", arg);
 		break;
 	case OPT_IPA_LIMIT:
+		if (arg_whatif.ipa_limit)
+			argp_error(state, "--ipa-limit given twice (%d, '%s')",
+				   arg_whatif.ipa_limit, arg);
 		if (parse_int_range(arg, 32, 52, &v))
 			argp_error(state, "--ipa-limit: expected bits between 32 and 52, got '%s'",
 				   arg);
@@ -212,10 +232,16 @@ static void install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 
-	/* No SA_RESTART: a blocked KVM_RUN or poll() must return so we can clean up. */
+	/*
+	 * No SA_RESTART: a blocked KVM_RUN or poll() must return so we can clean
+	 * up. SIGHUP and SIGQUIT too: their default would leave VMs half probed
+	 * and a temp file beside --output; every stage checks the flag.
+	 */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -223,9 +249,13 @@ static bool use_color(void)
 {
 	const char *nc = getenv("NO_COLOR");
 
+	const char *term = getenv("TERM");
+
 	if (arg_color != COLOR_AUTO)
 		return arg_color == COLOR_ALWAYS;
-	return !(nc && *nc) && !arg_output && isatty(STDOUT_FILENO);
+	/* TERM=dumb (Emacs shell, some CI logs) and no TERM understand no escapes */
+	return !(nc && *nc) && term && *term && strcmp(term, "dumb") && !arg_output &&
+	       isatty(STDOUT_FILENO);
 }
 
 static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long deadline)
@@ -238,6 +268,9 @@ static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long dea
 		.payload = PAYLOAD_MMIO,
 	};
 
+	/* Measured earlier on the bundle's host (sosreport.c), or said why not. */
+	if (obs->probed || obs->skip_reason[0])
+		return;
 	obs->ipa_limit = -1;
 	if (!f->live) {
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
@@ -256,7 +289,7 @@ static void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 
 static void error_msg(const char *fmt, ...)
 {
-	char msg[PATH_MAX + 160];
+	static char msg[PATH_MAX + 160];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -268,35 +301,167 @@ static void error_msg(const char *fmt, ...)
 		fprintf(stderr, "kvm-ipa-check: %s\n", msg);
 }
 
-/* Atomic replace: a collector reading FILE sees the old or the new report, never half. */
-static FILE *open_output(const char *path, char *tmp, size_t len)
+static int write_all(int fd, const char *buf, size_t len)
 {
-	char dir[PATH_MAX], *d;
-	int fd;
+	while (len) {
+		ssize_t n = write(fd, buf, len);
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	d = dirname(dir);
-	if ((size_t)snprintf(tmp, len, "%s/.%s.XXXXXX", d, "kvm-ipa-check") >= len)
-		return NULL;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	fchmod(fd, 0644);
-	return fdopen(fd, "w");
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
-static int finish_output(FILE *out, const char *tmp, const char *path, int report_ret)
-{
-	int r = report_ret;
+/*
+ * --output FILE, as root and under sudo: never through a symlink (refused),
+ * never a device or FIFO replaced (/dev/null, /dev/full and terminals are
+ * written through, anything else refused), a regular file replaced
+ * atomically by a temp file in its directory that keeps its mode and owner;
+ * a new file gets 0666 less the umask, like a shell redirection.
+ */
+struct out_target {
+	int dirfd;	/* the directory of FILE, O_PATH */
+	char base[256]; /* FILE's last component */
+	char tmp[300];	/* temp name in dirfd, "" when none exists */
+	int fd;
+	bool through; /* a device written in place */
+};
 
-	if (fflush(out) || fsync(fileno(out)))
+static struct out_target out_t = { .dirfd = -1, .fd = -1 };
+
+/* Run at exit and after a failure: nothing is left beside FILE. */
+static void out_cleanup(void)
+{
+	if (out_t.tmp[0] && out_t.dirfd >= 0)
+		unlinkat(out_t.dirfd, out_t.tmp, 0);
+	out_t.tmp[0] = '\0';
+	if (out_t.fd >= 0)
+		close(out_t.fd);
+	if (out_t.dirfd >= 0)
+		close(out_t.dirfd);
+	out_t.fd = out_t.dirfd = -1;
+}
+
+static bool harmless_device(const struct stat *st)
+{
+	/* mem major 1: 3 null, 7 full (Documentation/admin-guide/devices.txt) */
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 &&
+	       (minor(st->st_rdev) == 3 || minor(st->st_rdev) == 7);
+}
+
+static int open_through(const struct stat *st)
+{
+	int fd = openat(out_t.dirfd, out_t.base, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	struct stat now;
+
+	if (fd < 0)
+		return -errno;
+	/* the same node as checked, and still harmless: nothing swapped meanwhile */
+	if (fstat(fd, &now) < 0 || now.st_rdev != st->st_rdev ||
+	    !(harmless_device(&now) || isatty(fd))) {
+		close(fd);
+		return -EINVAL;
+	}
+	out_t.fd = fd;
+	out_t.through = true;
+	return 0;
+}
+
+static int open_temp(const struct stat *old)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		unsigned int rnd = 0;
+		int fd;
+
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
+			rnd = (unsigned int)getpid() * 2654435761u + (unsigned int)kic_now_ms() +
+			      (unsigned int)tries;
+		snprintf(out_t.tmp, sizeof(out_t.tmp), ".%.200s.%08x.tmp", out_t.base, rnd);
+		/* umask applies to a new file; an old file's mode is copied below */
+		fd = openat(out_t.dirfd, out_t.tmp,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+			    old ? 0600 : 0666);
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0) {
+			out_t.tmp[0] = '\0';
+			return -errno;
+		}
+		out_t.fd = fd;
+		/* chown first: it clears set-id bits that fchmod then restores */
+		if (old && (fchown(fd, old->st_uid, old->st_gid) < 0 ||
+			    fchmod(fd, old->st_mode & 07777) < 0))
+			return -errno;
+		return 0;
+	}
+	out_t.tmp[0] = '\0';
+	return -EEXIST;
+}
+
+/* Returns 0 or -errno; *why says which rule refused the target. */
+static int open_output(const char *path, const char **why)
+{
+	static char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int r;
+
+	*why = NULL;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (!*(slash ? slash + 1 : path) || strlen(slash ? slash + 1 : path) >= sizeof(out_t.base))
+		return -EINVAL;
+	snprintf(out_t.base, sizeof(out_t.base), "%s", slash ? slash + 1 : path);
+	out_t.dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (out_t.dirfd < 0)
+		return -errno;
+	if (fstatat(out_t.dirfd, out_t.base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return open_temp(NULL);
+	}
+	if (S_ISLNK(st.st_mode)) {
+		*why = "is a symbolic link: refusing to write through it (give the real path)";
+		return -ELOOP;
+	}
+	if (S_ISCHR(st.st_mode)) {
+		r = open_through(&st);
+		if (r == -EINVAL)
+			*why = "is a device other than /dev/null, /dev/full or a terminal: refused";
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = "is not a regular file (a FIFO, socket, block device or directory): refused";
+		return -EINVAL;
+	}
+	return open_temp(&st);
+}
+
+/* Writes the finished report; fsync and rename make the replacement atomic. */
+static int finish_output(const char *buf, size_t len)
+{
+	int r = write_all(out_t.fd, buf, len);
+
+	if (!r && !out_t.through && fsync(out_t.fd) < 0)
 		r = -errno;
-	if (fclose(out) && !r)
+	if (close(out_t.fd) < 0 && !r && errno != EINTR)
 		r = -errno;
-	if (!r && rename(tmp, path) < 0)
+	out_t.fd = -1;
+	if (!r && !out_t.through && renameat(out_t.dirfd, out_t.tmp, out_t.dirfd, out_t.base) < 0)
 		r = -errno;
-	if (r)
-		unlink(tmp);
+	if (!r)
+		out_t.tmp[0] = '\0'; /* renamed: nothing to remove */
+	out_cleanup();
 	return r;
 }
 
@@ -309,59 +474,225 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 		.quiet = arg_quiet,
 		.version = KIC_VERSION,
 	};
-	char tmp[PATH_MAX];
-	FILE *out = stdout;
+	const char *why;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
 	int r;
 
-	if (arg_output) {
-		out = open_output(arg_output, tmp, sizeof(tmp));
-		if (!out) {
-			error_msg("cannot write %s: %s", arg_output, strerror(errno));
-			return -errno;
-		}
+	/* In memory first: the write below then reports the real errno (ENOSPC...). */
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		error_msg("cannot build the report: %s", strerror(errno));
+		return -ENOMEM;
 	}
-	r = report_print(out, &ro, f, obs, a);
-	if (arg_output)
-		r = finish_output(out, tmp, arg_output, r);
+	r = report_print(mem, &ro, f, obs, a);
+	if (fclose(mem) && !r)
+		r = -ENOMEM;
+	if (r < 0) {
+		error_msg("cannot build the report: %s", strerror(-r));
+		free(buf);
+		return r;
+	}
+	if (arg_output) {
+		r = open_output(arg_output, &why);
+		if (r < 0) {
+			error_msg("cannot write %s: %s", arg_output, why ? why : strerror(-r));
+			out_cleanup();
+			free(buf);
+			return r;
+		}
+		r = finish_output(buf, len);
+	} else {
+		r = write_all(STDOUT_FILENO, buf, len);
+	}
+	free(buf);
 	if (r < 0)
-		error_msg("writing the report failed: %s", strerror(-r));
+		error_msg("writing the report%s%s failed: %s", arg_output ? " to " : "",
+			  arg_output ? arg_output : "", strerror(-r));
 	return r;
 }
 
-static int saved_stderr = -1;
+/*
+ * coreutils' close_stdout: --help and --version print through stdio and
+ * exit; a failed write there must not exit 0.
+ */
+static void close_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	if (errno != EPIPE) {
+		int err = errno ? errno : EIO;
 
-/* Puts stderr back; also run at exit, as argp exits on a usage error. */
+		fprintf(stderr, "kvm-ipa-check: write error: %s\n", strerror(err));
+	}
+	_exit(arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_IOERR);
+}
+
+/* An abbreviation argp accepts for --nagios: "--na" is already unique. */
+static bool is_nagios_opt(const char *a)
+{
+	size_t n = strcspn(a, "=");
+
+	return n >= 4 && n <= 8 && !strncmp(a, "--nagios", n);
+}
+
+/*
+ * Arguments end up in messages (argp's and ours) and in reports: one with a
+ * control character or invalid UTF-8 is refused before anything prints it.
+ */
+static int check_args_clean(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		char *copy = strdup(argv[i]);
+		bool bad;
+
+		if (!copy)
+			return -ENOMEM;
+		text_clean(copy);
+		bad = strcmp(copy, argv[i]) != 0;
+		if (bad)
+			error_msg("argument %d ('%.200s') contains control characters or invalid "
+				  "UTF-8",
+				  i, copy);
+		free(copy);
+		if (bad)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int saved_stderr = -1, captured_stderr = -1;
+
+/*
+ * With --nagios argp's and getopt's messages went to a memfd: the monitor
+ * shows stdout's first line only, so they become one status line there.
+ * Also run at exit, as argp exits on a usage error.
+ */
 static void restore_stderr(void)
 {
+	static char msg[512];
+	ssize_t n;
+
 	if (saved_stderr < 0)
 		return;
 	fflush(stderr);
 	dup2(saved_stderr, STDERR_FILENO);
 	close(saved_stderr);
 	saved_stderr = -1;
+	if (captured_stderr < 0)
+		return;
+	n = pread(captured_stderr, msg, sizeof(msg) - 1, 0);
+	close(captured_stderr);
+	captured_stderr = -1;
+	if (n <= 0)
+		return;
+	msg[n] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	/* "kvm-ipa-check: unrecognized option '--x'": the status line names the tool */
+	if (!strncmp(msg, "kvm-ipa-check: ", 15))
+		memmove(msg, msg + 15, strlen(msg + 15) + 1);
+	text_clean(msg);
+	report_usage_error_nagios(stdout, msg);
+}
+
+static void capture_stderr(void)
+{
+	argp_err_exit_status = ST_UNKNOWN;
+	fflush(stderr);
+	saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	captured_stderr = memfd_create("kvm-ipa-check-usage", MFD_CLOEXEC);
+	if (saved_stderr < 0) {
+		if (captured_stderr >= 0)
+			close(captured_stderr);
+		captured_stderr = -1;
+		return;
+	}
+	atexit(restore_stderr);
+	dup2(captured_stderr >= 0 ? captured_stderr : STDOUT_FILENO, STDERR_FILENO);
 }
 
 /*
  * monitoring-plugins: usage errors are UNKNOWN (3) and the monitor shows only
- * stdout, so with --nagios argp's and getopt's messages go there.
+ * stdout's first line, so with --nagios (or --nag...) argp's and getopt's
+ * messages become one "KVM-IPA UNKNOWN - ..." line there.
  */
 static int parse_args(struct argp *argp, int argc, char **argv)
 {
 	int r;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--nagios")) {
-			argp_err_exit_status = ST_UNKNOWN;
-			fflush(stderr);
-			saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-			if (saved_stderr >= 0)
-				atexit(restore_stderr);
-			dup2(STDOUT_FILENO, STDERR_FILENO);
+	/* argp and getopt name argv[0] in their messages: a planted name must not print raw */
+	program_invocation_short_name = (char *)"kvm-ipa-check";
+	argv[0] = (char *)"kvm-ipa-check";
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_nagios_opt(argv[i])) {
+			arg_format = FMT_NAGIOS;
 			break;
 		}
+	if (check_args_clean(argc, argv) < 0)
+		return arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_USAGE;
+	if (arg_format == FMT_NAGIOS)
+		capture_stderr();
 	r = argp_parse(argp, argc, argv, 0, NULL, NULL) ? argp_err_exit_status : 0;
 	restore_stderr();
 	return r;
+}
+
+/* A what-if that cannot apply to this host is a usage error, never ignored. */
+static int check_whatif(const struct host_facts *f)
+{
+	char msg[256];
+
+	if (!whatif_check(f, &arg_whatif, msg, sizeof(msg)))
+		return 0;
+	error_msg("%s", msg);
+	return -EINVAL;
+}
+
+/* Facts read up to the deadline; a fault or a stop there is UNKNOWN, not a fact. */
+static void facts_stage(struct sysroot *sr, struct host_facts *facts)
+{
+	long left;
+
+	facts_read(sr, facts);
+	devinfo_read(sr, facts);
+	/* VMM version runs: 1 s in all (a fifth of a short budget), never past the deadline */
+	left = kic_deadline_ms - kic_now_ms();
+	if (left > (arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000))
+		left = arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000;
+	/* On x86 no VMM version changes a verdict: never run binaries there. */
+	facts_detect_vmms(sr, facts, sr->live && !arg_no_exec && facts->arch == ARCH_ARM64,
+			  (int)(left > 0 ? left : 0));
+	/* room for every --vmm: an explicit VMM is always judged */
+	if (facts->nvmms_found > KIC_MAX_VMMS - arg_whatif.nvmms) {
+		facts_note(facts, "%d installed VMMs not judged: room kept for --vmm",
+			   facts->nvmms_found - (KIC_MAX_VMMS - arg_whatif.nvmms));
+		facts->nvmms_found = KIC_MAX_VMMS - arg_whatif.nvmms;
+	}
+}
+
+static void probe_stage(const struct host_facts *facts, struct kvm_obs *obs, long deadline)
+{
+	char what[128];
+	int r = kic_interrupted();
+
+	if (r < 0) {
+		/* honoured before any VM exists: say so and report what is known */
+		obs->ipa_limit = -1;
+		obs->incomplete = true;
+		snprintf(obs->skip_reason, sizeof(obs->skip_reason), "not probed: %s",
+			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+			 "%s before the probes",
+			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");
+		return;
+	}
+	run_probes(facts, obs, deadline);
+	if (sr_fault(what, sizeof(what)) < 0 && !obs->incomplete) {
+		obs->incomplete = true;
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+			 "reading host facts failed: %.120s", what);
+	}
 }
 
 int main(int argc, char **argv)
@@ -374,27 +705,33 @@ int main(int argc, char **argv)
 	long deadline;
 	int r;
 
+	atexit(close_stdout);
 	r = parse_args(&argp, argc, argv);
 	if (r)
 		return r;
 	deadline = now_ms() + arg_timeout_ms;
+	kic_deadline_ms = deadline;
 	install_signals();
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
 		/* Icinga 2 merges stderr into the plugin output: with --nagios, stdout only. */
-		error_msg("--sysroot %s: %s", arg_sysroot, strerror(-r));
+		/* Archives are not unpacked here: no decompressor runs as root on them. */
+		error_msg("--sysroot %s: %s%s", arg_sysroot, strerror(-r),
+			  r == -ENOTDIR ? " (extract a sosreport first: tar -xf FILE)" : "");
+		/* EMFILE, ENOMEM: the environment's fault, not a wrong argument */
+		return arg_format == FMT_NAGIOS || errno_is_fault(r) ? ST_UNKNOWN : EXIT_USAGE;
+	}
+	facts_stage(&sr, &facts);
+	sos_read(&sr, &facts, &obs);
+	if (check_whatif(&facts)) {
+		sr_close(&sr);
 		return arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_USAGE;
 	}
-	facts_read(&sr, &facts);
-	devinfo_read(&sr, &facts);
-	/* On x86 no VMM version changes a verdict: never run binaries there. */
-	facts_detect_vmms(&sr, &facts, sr.live && !arg_no_exec && facts.arch == ARCH_ARM64,
-			  (int)(arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000));
 	sr_close(&sr);
-	run_probes(&facts, &obs, deadline);
+	probe_stage(&facts, &obs, deadline);
 	arg_whatif.default_probe_skipped = arg_no_default_probe;
 	assess(&facts, &obs, &arg_whatif, &a);
 	if (emit(&facts, &obs, &a) < 0)
-		return ST_UNKNOWN;
+		return arg_format == FMT_NAGIOS ? ST_UNKNOWN : EXIT_IOERR;
 	return a.status;
 }

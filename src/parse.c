@@ -428,6 +428,7 @@ int parse_vmm_arg(const char *s, char *name, size_t nlen, char *ver, size_t vlen
 int parse_seconds(const char *s, long *ms)
 {
 	long whole, frac = 0, scale = 100;
+	bool beyond = false; /* non-zero digits below a millisecond */
 	const char *p;
 
 	if (!s)
@@ -441,6 +442,7 @@ int parse_seconds(const char *s, long *ms)
 			return -EINVAL;
 		while (isdigit((unsigned char)*p)) {
 			frac += (*p - '0') * scale;
+			beyond |= !scale && *p != '0';
 			scale /= 10;
 			p++;
 		}
@@ -448,7 +450,8 @@ int parse_seconds(const char *s, long *ms)
 	if (!rest_is_ws(p))
 		return -EINVAL;
 	*ms = whole * 1000 + frac;
-	if (*ms < 100 || *ms > 600000)
+	/* 600.0001 is past 600 although it rounds down to 600000 ms */
+	if (*ms < 100 || *ms > 600000 || (*ms == 600000 && beyond))
 		return -ERANGE;
 	return 0;
 }

@@ -22,14 +22,42 @@
 #define KVM_CAP_ARM_VM_IPA_SIZE 165
 #endif
 
-volatile sig_atomic_t probe_stop;
-
 long now_ms(void)
 {
-	struct timespec ts;
+	return kic_now_ms();
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+/*
+ * What KVM itself answers when it refuses a request (virt/kvm/kvm_main.c,
+ * arch/arm64/kvm/mmu.c): anything else (EMFILE, ENFILE, ENOMEM, EPERM or
+ * ENOSYS from a seccomp filter, EINTR) is a fault of this process's
+ * environment and says nothing about the kernel's IPA handling.
+ */
+static bool kvm_answer(int err)
+{
+	switch (err) {
+	case EINVAL:
+	case EFAULT:
+	case E2BIG:
+	case EEXIST:
+	case ERANGE:
+	case ENXIO:
+	case EOPNOTSUPP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Marks the probes incomplete: the verdict becomes UNKNOWN with this reason. */
+static void probe_fault(struct kvm_obs *obs, const char *what, int err)
+{
+	if (obs->incomplete)
+		return;
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+		 "%s failed with %s (%s): a fault of this process's environment, not KVM's answer",
+		 what, errno_name(err), strerror(err));
 }
 
 static bool out_of_time(const struct probe_opts *o, struct kvm_obs *obs)
@@ -85,11 +113,17 @@ void probe_clear_slot(int vm_fd, uint32_t slot)
 	kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, (unsigned long)&mr);
 }
 
-static int create_vm(int kvm_fd, unsigned long type, struct ipa_probe *p)
+static int create_vm(int kvm_fd, unsigned long type, struct ipa_probe *p, struct kvm_obs *obs)
 {
 	int fd = kvm_ioctl(kvm_fd, KVM_CREATE_VM, type);
 
 	p->bits = (int)type;
+	if (fd < 0 && !kvm_answer(-fd)) {
+		p->result = PR_SKIPPED; /* not measured: no rejection to report */
+		p->err = -fd;
+		probe_fault(obs, "KVM_CREATE_VM", -fd);
+		return fd;
+	}
 	if (fd < 0) {
 		p->result = PR_REJECTED;
 		p->err = -fd;
@@ -141,6 +175,11 @@ static void try_slot(int vm_fd, int vm_bits, uint64_t gpa, void *hva, const char
 	s->size = PROBE_SLOT_SIZE;
 	s->why = why;
 	r = probe_set_slot(vm_fd, 0, gpa, PROBE_SLOT_SIZE, hva);
+	if (r < 0 && !kvm_answer(-r)) {
+		obs->nslots--; /* not measured */
+		probe_fault(obs, "KVM_SET_USER_MEMORY_REGION", -r);
+		return;
+	}
 	if (r < 0) {
 		s->result = SLOT_REJECTED;
 		s->err = -r;
@@ -156,16 +195,19 @@ static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *
 	long page = sysconf(_SC_PAGESIZE);
 	void *hva = probe_map_anon(PROBE_SLOT_SIZE);
 
-	if (!hva)
+	if (!hva) {
+		probe_fault(obs, "mmap", ENOMEM);
 		return;
-	for (size_t i = 0; i < sizeof(slot_sites) / sizeof(slot_sites[0]); i++) {
+	}
+	for (size_t i = 0; i < sizeof(slot_sites) / sizeof(slot_sites[0]) && !obs->incomplete;
+	     i++) {
 		uint64_t gpa = slot_sites[i].gpa;
 
 		if (slot_sites[i].top_bits)
 			gpa = (1ULL << slot_sites[i].top_bits) - PROBE_SLOT_SIZE;
 		try_slot(vm_fd, vm_bits, gpa, hva, slot_sites[i].why, obs);
 	}
-	if (limit_bits > 16 && limit_bits < 63) {
+	if (limit_bits > 16 && limit_bits < 63 && !obs->incomplete) {
 		uint64_t top = 1ULL << limit_bits;
 
 		try_slot(vm_fd, vm_bits, top - PROBE_SLOT_SIZE, hva,
@@ -184,6 +226,14 @@ static void probe_common_caps(const struct host_facts *f, int kvm_fd, struct kvm
 	obs->max_vcpus = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	/* 0 = cap absent: pre-4.20 arm64, or an arch without IPA types. */
 	obs->ipa_limit = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+	/* KVM_CHECK_EXTENSION answers 0 for an absent cap: any error is a fault. */
+	if (obs->api_version < 0)
+		probe_fault(obs, "KVM_GET_API_VERSION", -obs->api_version);
+	else if (obs->nr_memslots < 0 || obs->max_vcpus < 0 || obs->ipa_limit < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION",
+			    obs->ipa_limit < 0	 ? -obs->ipa_limit
+			    : obs->max_vcpus < 0 ? -obs->max_vcpus
+						 : -obs->nr_memslots);
 	if (obs->ipa_limit < 0)
 		obs->ipa_limit = 0;
 	if (f->arch == ARCH_ARM64)
@@ -197,7 +247,7 @@ static void probe_ipa_types(int kvm_fd, const struct probe_opts *o, struct kvm_o
 			    struct vm_handle *dflt, struct vm_handle *largest)
 {
 	if (o->default_probe) {
-		dflt->fd = create_vm(kvm_fd, 0, &obs->default_vm);
+		dflt->fd = create_vm(kvm_fd, 0, &obs->default_vm, obs);
 		dflt->bits = 0;
 	} else {
 		obs->default_vm.result = PR_SKIPPED;
@@ -213,7 +263,7 @@ static void probe_ipa_types(int kvm_fd, const struct probe_opts *o, struct kvm_o
 			p->result = PR_SKIPPED;
 			continue;
 		}
-		fd = create_vm(kvm_fd, (unsigned long)bits, p);
+		fd = create_vm(kvm_fd, (unsigned long)bits, p, obs);
 		if (fd < 0)
 			continue;
 		if (largest->fd >= 0)
@@ -225,14 +275,17 @@ static void probe_ipa_types(int kvm_fd, const struct probe_opts *o, struct kvm_o
 
 static int open_kvm(const struct host_facts *f, struct kvm_obs *obs)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), err = errno;
 
 	if (fd >= 0)
 		return fd;
-	obs->open_errno = errno;
+	obs->open_errno = err;
 	snprintf(obs->skip_reason, sizeof(obs->skip_reason), "cannot open /dev/kvm: %s%s",
-		 strerror(errno),
-		 (errno == EACCES || errno == EPERM) && !f->is_root ? " (not root)" : "");
+		 strerror(err),
+		 (err == EACCES || err == EPERM) && !f->is_root ? " (not root)" : "");
+	/* root refused (a seccomp filter) or out of fds: nothing was learnt about KVM */
+	if (errno_is_fault(err) || (err == EPERM && f->is_root))
+		probe_fault(obs, "open /dev/kvm", err);
 	return -1;
 }
 
@@ -267,7 +320,7 @@ static void probe_x86(int kvm_fd, const struct probe_opts *o, struct kvm_obs *ob
 	int limit = obs->cpuid_phys_bits;
 
 	/* x86 VM types carry no address size; type 0 is always the one to test. */
-	vm.fd = create_vm(kvm_fd, 0, &obs->default_vm);
+	vm.fd = create_vm(kvm_fd, 0, &obs->default_vm, obs);
 	if (vm.fd < 0)
 		return;
 	if (!out_of_time(o, obs))
@@ -290,7 +343,9 @@ void kvm_probe(const struct host_facts *f, const struct probe_opts *o, struct kv
 		return;
 	obs->probed = true;
 	probe_common_caps(f, kvm_fd, obs);
-	if (obs->api_version != KVM_API_VERSION) {
+	if (obs->incomplete) {
+		/* a fault in the caps: nothing more is worth measuring */
+	} else if (obs->api_version != KVM_API_VERSION) {
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
 			 "KVM API version %d, expected %d", obs->api_version, KVM_API_VERSION);
 	} else if (f->arch == ARCH_ARM64) {
@@ -347,10 +402,15 @@ static int arm_timer(timer_t *t, long ms)
 	return 0;
 }
 
-static int run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, struct vcpu_run *r)
+/*
+ * full: the timer is the whole watchdog. When the deadline shortened it, an
+ * expiry only says the budget ran out, never that the guest hangs.
+ */
+static int run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, bool full, struct kvm_obs *obs)
 {
 	struct sigaction sa = { .sa_handler = on_watchdog }, old;
 	struct kvm_run *run = run_map;
+	struct vcpu_run *r = &obs->run;
 	long start = now_ms();
 	timer_t timer;
 	int ret;
@@ -363,7 +423,7 @@ static int run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, struct vcpu_ru
 	if (ret < 0)
 		goto out;
 	for (;;) {
-		ret = ioctl(vcpu_fd, KVM_RUN, 0) < 0 ? -errno : 0;
+		ret = probe_stop ? -EINTR : ioctl(vcpu_fd, KVM_RUN, 0) < 0 ? -errno : 0;
 		if (ret == -EINTR && !watchdog_fired && !probe_stop) {
 			run->immediate_exit = 0;
 			continue;
@@ -375,12 +435,29 @@ out:
 	watched_run = NULL;
 	sigaction(SIGALRM, &old, NULL);
 	r->elapsed_ms = now_ms() - start;
-	if (ret == -EINTR && watchdog_fired) {
+	if (ret == -EINTR && watchdog_fired && full) {
 		r->result = RUN_HANG;
 		snprintf(r->detail, sizeof(r->detail), "no exit within %ld ms", watchdog_ms);
+	} else if (ret == -EINTR && watchdog_fired) {
+		r->result = RUN_NOT_RUN;
+		snprintf(r->detail, sizeof(r->detail),
+			 "cut short by the deadline after %ld ms: not a hang", r->elapsed_ms);
+		obs->incomplete = true;
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+			 "time budget (--timeout) spent during the vCPU run (deadline, not the "
+			 "watchdog): hang or not unknown");
 	} else if (ret == -EINTR) {
-		r->result = RUN_ERROR;
-		snprintf(r->detail, sizeof(r->detail), "interrupted by signal");
+		r->result = RUN_NOT_RUN;
+		snprintf(r->detail, sizeof(r->detail), "interrupted by signal after %ld ms",
+			 r->elapsed_ms);
+		obs->incomplete = true;
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+			 "interrupted by signal during the vCPU run");
+	} else if (ret < 0 && !kvm_answer(-ret)) {
+		r->result = RUN_NOT_RUN;
+		r->err = -ret;
+		snprintf(r->detail, sizeof(r->detail), "KVM_RUN: %s", strerror(-ret));
+		probe_fault(obs, "KVM_RUN", -ret);
 	} else if (ret < 0) {
 		r->result = RUN_ERROR;
 		r->err = -ret;
@@ -400,6 +477,7 @@ void probe_guest_run(int kvm_fd, const struct vm_handle *vm, const struct guest 
 	struct vcpu_run *r = &obs->run;
 	void *mem, *run = MAP_FAILED;
 	int vcpu_fd = -1, map_size = 0, ret;
+	long wd;
 
 	r->vm_bits = vm->bits;
 	mem = probe_map_anon(g->size);
@@ -425,12 +503,15 @@ void probe_guest_run(int kvm_fd, const struct vm_handle *vm, const struct guest 
 		ret = -errno;
 		goto fail;
 	}
-	run_vcpu(vcpu_fd, run, probe_watchdog_ms(o), r);
+	wd = probe_watchdog_ms(o);
+	run_vcpu(vcpu_fd, run, wd, wd >= o->watchdog_ms, obs);
 	goto out;
 fail:
-	r->result = RUN_ERROR;
+	r->result = kvm_answer(-ret) ? RUN_ERROR : RUN_NOT_RUN;
 	r->err = -ret;
 	snprintf(r->detail, sizeof(r->detail), "vCPU set-up: %s", strerror(-ret));
+	if (!kvm_answer(-ret))
+		probe_fault(obs, "vCPU set-up", -ret);
 out:
 	if (run != MAP_FAILED)
 		munmap(run, (size_t)map_size);

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "sysroot.h"
 
 int sr_open(struct sysroot *sr, const char *path)
@@ -43,26 +46,160 @@ void sr_close(struct sysroot *sr)
 	sr->dirfd = -1;
 }
 
+/* The first fault met (EMFILE, a deadline...): it makes the verdict UNKNOWN. */
+static int first_fault;
+static char first_fault_path[96];
+
+static int fault(int err, const char *rel)
+{
+	if (err < 0 && errno_is_fault(err) && !first_fault) {
+		first_fault = err;
+		snprintf(first_fault_path, sizeof(first_fault_path), "%s", rel);
+	}
+	return err;
+}
+
+int sr_fault(char *what, size_t len)
+{
+	if (first_fault && what && len)
+		snprintf(what, len, "%s: %s", first_fault_path,
+			 first_fault == -ETIMEDOUT ? "time budget (--timeout) spent"
+			 : first_fault == -EINTR   ? "interrupted by signal"
+						   : strerror(-first_fault));
+	return first_fault;
+}
+
+#define WALK_DEPTH    64 /* directories deep */
+#define WALK_SYMLINKS 40 /* MAXSYMLINKS, as the kernel's own walk */
+
+/* Splices a symlink's target in front of the rest of the path still to walk. */
+static int splice_link(char *rem, size_t len, const char *target, const char *rest)
+{
+	static char tmp[PATH_MAX];
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", target, rest) >= sizeof(tmp) ||
+	    strlen(tmp) >= len)
+		return -ENAMETOOLONG;
+	memcpy(rem, tmp, strlen(tmp) + 1);
+	return 0;
+}
+
+/*
+ * openat2(RESOLVE_IN_ROOT) by hand, for kernels before 5.6 and seccomp
+ * filters (or valgrind) that refuse openat2: one component at a time with
+ * O_NOFOLLOW, symlinks resolved here with "/" and ".." pinned at the root.
+ * Each step opens from the fd of the one before, so a directory swapped
+ * for a symlink meanwhile fails with ELOOP instead of leading out.
+ */
+static int walk_below(int rootfd, const char *rel, int flags)
+{
+	static char rem[PATH_MAX], link[PATH_MAX];
+	int stack[WALK_DEPTH + 1], depth = 0, links = 0, fd = -1;
+	char *p = rem;
+
+	stack[0] = rootfd;
+	if (strlen(rel) >= sizeof(rem))
+		return -ENAMETOOLONG;
+	memcpy(rem, rel, strlen(rel) + 1);
+	for (;;) {
+		char *c, *next;
+		bool last;
+		ssize_t n;
+
+		while (*p == '/')
+			p++;
+		c = p;
+		next = strchrnul(p, '/');
+		p = *next ? next + 1 : next;
+		*next = '\0';
+		while (*p == '/')
+			p++;
+		last = !*p;
+		if (!*c || !strcmp(c, ".")) {
+			if (!last)
+				continue;
+			fd = openat(stack[depth], ".", flags);
+			fd = fd < 0 ? -errno : fd;
+			break;
+		}
+		if (!strcmp(c, "..")) {
+			if (depth > 0)
+				close(stack[depth--]);
+			if (!last)
+				continue;
+			fd = openat(stack[depth], ".", flags);
+			fd = fd < 0 ? -errno : fd;
+			break;
+		}
+		n = readlinkat(stack[depth], c, link, sizeof(link) - 1);
+		if (n >= 0) {
+			link[n] = '\0';
+			if (++links > WALK_SYMLINKS) {
+				fd = -ELOOP;
+				break;
+			}
+			fd = splice_link(rem, sizeof(rem), link, p);
+			if (fd < 0)
+				break;
+			p = rem;
+			if (*p == '/')
+				while (depth > 0) /* absolute: from the tree's root */
+					close(stack[depth--]);
+			continue;
+		}
+		if (errno != EINVAL) { /* EINVAL: not a symlink */
+			fd = -errno;
+			break;
+		}
+		if (last) {
+			fd = openat(stack[depth], c, flags | O_NOFOLLOW);
+			fd = fd < 0 ? -errno : fd;
+			break;
+		}
+		if (depth >= WALK_DEPTH) {
+			fd = -ENAMETOOLONG;
+			break;
+		}
+		fd = openat(stack[depth], c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			fd = -errno;
+			break;
+		}
+		stack[++depth] = fd;
+		fd = -1;
+	}
+	while (depth > 0)
+		close(stack[depth--]);
+	return fd;
+}
+
 /*
  * RESOLVE_IN_ROOT keeps absolute symlinks inside a copied tree (5.6+);
- * older kernels fall back to a plain openat, which is what a live root needs
- * anyway.
+ * without openat2 the same walk is done by hand. The live root needs
+ * neither: "/" is the root already.
  */
 static int open_below(const struct sysroot *sr, const char *rel, int flags)
 {
+	static bool no_openat2;
 	struct open_how how = { .flags = (unsigned long long)flags,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd;
+	int fd = kic_interrupted();
 
+	if (fd < 0)
+		return fault(fd, rel);
 	while (*rel == '/')
 		rel++;
-	if (!sr->live) {
-		fd = (int)syscall(SYS_openat2, sr->dirfd, rel, &how, sizeof(how));
-		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
-			return fd < 0 ? -errno : fd;
+	if (sr->live) {
+		fd = openat(sr->dirfd, *rel ? rel : ".", flags);
+		return fault(fd < 0 ? -errno : fd, rel);
 	}
-	fd = openat(sr->dirfd, rel, flags);
-	return fd < 0 ? -errno : fd;
+	if (!no_openat2) {
+		fd = (int)syscall(SYS_openat2, sr->dirfd, rel, &how, sizeof(how));
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
+			return fault(fd < 0 ? -errno : fd, rel);
+		no_openat2 = true;
+	}
+	return fault(walk_below(sr->dirfd, rel, flags), rel);
 }
 
 int sr_openat(const struct sysroot *sr, const char *rel)
@@ -148,7 +285,7 @@ int sr_read_bin(const struct sysroot *sr, const char *rel, unsigned char *buf, s
 	if (n >= 0 && (size_t)n == len && read_full(fd, &extra, 1) == 1)
 		n = -EFBIG;
 	close(fd);
-	return (int)n;
+	return n < 0 ? fault((int)n, rel) : (int)n;
 }
 
 int sr_read_line(const struct sysroot *sr, const char *rel, char *buf, size_t len)
@@ -204,17 +341,22 @@ static int line_end(struct line_buf *lb, line_cb cb, void *ctx)
 	return r;
 }
 
-int fd_foreach_line(int fd, size_t max_bytes, line_cb cb, void *ctx)
+static int foreach_chunk(int fd, size_t max_bytes, line_cb cb, void *ctx, struct line_buf *lb,
+			 char *chunk, size_t chunk_len)
 {
-	struct line_buf lb = { .ll = 0 };
-	char chunk[16384];
 	size_t total = 0;
 	int r;
 
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		const char *p = chunk, *end = chunk + (n > 0 ? n : 0), *nl;
+		ssize_t n;
+		const char *p = chunk, *end, *nl;
 
+		/* every stage under the deadline: a 64 MiB file is 4096 chunks */
+		r = kic_interrupted();
+		if (r < 0)
+			return r;
+		n = read(fd, chunk, chunk_len);
+		end = chunk + (n > 0 ? n : 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -223,23 +365,40 @@ int fd_foreach_line(int fd, size_t max_bytes, line_cb cb, void *ctx)
 			break;
 		/* memchr per line, not a test per byte: dpkg's status file is megabytes */
 		while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			r = line_add(&lb, p, (size_t)(nl - p), cb, ctx);
+			r = line_add(lb, p, (size_t)(nl - p), cb, ctx);
 			if (!r)
-				r = line_end(&lb, cb, ctx);
+				r = line_end(lb, cb, ctx);
 			if (r)
 				return r;
 			p = nl + 1;
 		}
-		r = line_add(&lb, p, (size_t)(end - p), cb, ctx);
+		r = line_add(lb, p, (size_t)(end - p), cb, ctx);
 		if (r)
 			return r;
 		total += (size_t)n;
 		if (total >= max_bytes)
 			return -EFBIG;
 	}
-	if (lb.ll && !lb.skipping)
-		return line_end(&lb, cb, ctx);
+	if (lb->ll && !lb->skipping)
+		return line_end(lb, cb, ctx);
 	return 0;
+}
+
+int fd_foreach_line(int fd, size_t max_bytes, line_cb cb, void *ctx)
+{
+	enum { CHUNK = 16384 };
+	/* on the heap: the tool must run with a small stack (ulimit -s) */
+	struct line_buf *lb = malloc(sizeof(*lb) + CHUNK);
+	char *chunk = (char *)(lb + 1);
+	int r;
+
+	if (!lb)
+		return -ENOMEM;
+	lb->ll = 0;
+	lb->skipping = false;
+	r = foreach_chunk(fd, max_bytes, cb, ctx, lb, chunk, CHUNK);
+	free(lb);
+	return r;
 }
 
 int sr_foreach_line(const struct sysroot *sr, const char *rel, size_t max_bytes, line_cb cb,
@@ -252,5 +411,5 @@ int sr_foreach_line(const struct sysroot *sr, const char *rel, size_t max_bytes,
 		return fd;
 	r = fd_foreach_line(fd, max_bytes, cb, ctx);
 	close(fd);
-	return r;
+	return r < 0 ? fault(r, rel) : r;
 }

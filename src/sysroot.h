@@ -21,6 +21,13 @@ struct sysroot {
 int sr_open(struct sysroot *sr, const char *path);
 void sr_close(struct sysroot *sr);
 
+/*
+ * The first fault a read met (EMFILE, ENOMEM, EIO, the deadline, a stop
+ * signal) as -errno, 0 when none; what: "path: reason". Missing or
+ * unreadable files are answers about the tree, not faults.
+ */
+int sr_fault(char *what, size_t len);
+
 /* Opens a regular file below the root; -EINVAL for FIFOs, devices, dirs. */
 int sr_openat(const struct sysroot *sr, const char *rel);
 

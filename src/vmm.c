@@ -2,12 +2,14 @@
 /*
  * The VMM knowledge base: how each arm64 VMM release picks the KVM_CREATE_VM
  * type and what its memory map needs, and the pure judge over it.
- * Facts come from the VMMs' own sources; each entry cites where (see
- * /work/shared/research/vmms.md for the long form). Nothing here does I/O.
+ * Facts come from the VMMs' own sources; each entry cites the release or
+ * commit it was read at, and docs/vmm-knowledge.md gives the long form with
+ * how sure each fact is. Nothing here does I/O.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmm.h"
@@ -16,12 +18,14 @@
 #define MiB (1ULL << 20)
 
 /*
- * QEMU virt's high IO regions float above RAM from 256 GiB: a 64 MiB second
- * GICv3 redistributor region, a 256 MiB ECAM and a 512 GiB PCIe window, each
- * aligned to its size (hw/arm/virt.c extended_memmap and virt_set_high_memmap,
- * v7.2.0 and v10.0.13 as shipped by Debian; the 2.x/3.x fixed table put them at
- * the same addresses, vmms.md section 1). Redistributor region 1 holds 123
- * vCPUs (Zyngier's v5 cover letter, kvm list msg264450).
+ * QEMU virt's high IO regions float above RAM from 256 GiB (4.0+; QEMU 3.1's
+ * fixed a15memmap put them at the same addresses), each aligned to its size:
+ * a 64 MiB second GICv3 redistributor region at 256 GiB (ends at 256 GiB +
+ * 64 MiB: 39 bits), a 256 MiB ECAM (39 bits) and a 512 GiB PCIe window at
+ * 512 GiB (40 bits). hw/arm/virt.c extended_memmap and virt_set_memmap, read
+ * in QEMU 7.2.0 and 10.0.13 (the loop became virt_set_high_memmap in 8.0,
+ * 4af6b6edec). Redistributor region 1 is { 0x080A0000, 0x00F60000 }:
+ * 0xF60000 / 128 KiB = 123 vCPUs.
  */
 /* clang-format off */
 #define QEMU_HIGH_REGIONS {						\
@@ -31,16 +35,19 @@
 }
 /* clang-format on */
 
+/* accel/kvm/kvm-all.c kvm_init(): fprintf "ioctl(KVM_CREATE_VM) failed: %d %s"
+ * (7.2.0); 10.0.13 prints "ioctl(KVM_CREATE_VM) failed: %s" instead. */
 #define QEMU_CREATE_FAIL "ioctl(KVM_CREATE_VM) failed: 22 Invalid argument"
+/* virt_kvm_type(), 4.0 to 10.0.13 alike; a real QEMU 5.2 run on a 36-bit
+ * host printed it with (40 bits) and (36 bits). */
 #define QEMU_SIZE_FAIL                                                                             \
 	"-m and ,maxmem option values require an IPA range ({M} bits) larger than the one "        \
 	"supported by the host ({L} bits)"
 #define QEMU_FIX "QEMU 7.0 or later: it sizes the VM and its memory map to the host"
 
 static const struct vmm_range qemu_ranges[] = {
-	/* qemu/qemu hw/arm/virt.c@0127937b (2.9) has no kvm_type hook: accel/kvm
-	 * passes type 0. The refusal prints from accel/kvm/kvm-all.c kvm_init():
-	 * fprintf "ioctl(KVM_CREATE_VM) failed: %d %s" (same in v7.2.0). */
+	/* Before c9650222b8 (4.0) hw/arm/virt.c has no kvm_type hook: kvm_init
+	 * passes type 0. */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_QEMU_LEGACY,
@@ -49,8 +56,8 @@ static const struct vmm_range qemu_ranges[] = {
 	  .fix = QEMU_FIX },
 	/* c9650222b8 "hw/arm/virt: Implement kvm_type function for 4.0 machine":
 	 * virt_kvm_type() sizes the frozen map, whose highest_gpa always includes
-	 * the 512 GiB window, highmem=off or not (hw/arm/virt.c@19bd6aafbd18, 5.2),
-	 * returns 0 for <= 40 bits and refuses more than the cap. */
+	 * the 512 GiB window, highmem=off or not (hw/arm/virt.c@19bd6aafbd18, in
+	 * 5.1.0), returns 0 for <= 40 bits and refuses more than the cap. */
 	{ .from = "4.0.0",
 	  .choice = VMM_IPA_FIXED_MAP,
 	  .ram = VMM_RAM_QEMU_FLOAT,
@@ -68,21 +75,27 @@ static const struct vmm_range qemu_ranges[] = {
 	  .create_fail = QEMU_CREATE_FAIL,
 	  .size_fail = QEMU_SIZE_FAIL,
 	  .fix = QEMU_FIX " (highmem=off does not help before 7.0)" },
-	/* Zyngier's highmem series, tags/pull-target-arm-20220120 (7.0):
-	 * virt_set_memmap(vms, pa_bits) drops high regions that do not fit and
-	 * errors out when RAM does not (hw/arm/virt.c, v7.2.0 and v10.0.13);
-	 * highmem=off means pa_bits = 32, so RAM up to 3 GiB. */
+	/*
+	 * Zyngier's highmem series, tags/pull-target-arm-20220120 (7.0):
+	 * virt_set_memmap(vms, pa_bits) drops each high region that does not fit
+	 * and exits when RAM does not, with the message below ("...bytes\n" in
+	 * 7.0 to 7.2.0: an empty line follows; not in 10.0.13). highmem=off
+	 * means pa_bits = 32. 8.0 adds compact-highmem and highmem-redists,
+	 * highmem-ecam, highmem-mmio; 10.0.13 has highmem-mmio-size (a power of
+	 * two, at least the default 512 GiB). From 8.2 (bc3e41a0e8)
+	 * virt_kvm_type() returns -1 instead of exiting when the map needs more
+	 * than the host has, but virt_set_memmap() has already exited by then
+	 * (10.0.13): a real 10.0.13 run with accel=kvm:tcg exits 1, no TCG
+	 * fall-back.
+	 */
 	{ .from = "7.0.0",
 	  .choice = VMM_IPA_MAP_FITS,
 	  .ram = VMM_RAM_QEMU_FIT,
 	  .regions = QEMU_HIGH_REGIONS,
 	  .create_fail = QEMU_CREATE_FAIL,
 	  .size_fail = "Addressing limited to {L} bits, but memory exceeds it by N bytes",
-	  /* hw/arm/virt.c: 1 GiB + -m and (maxmem - -m) each rounded up to 1 GiB + 1 GiB per slot
-	   */
 	  .fix = "keep 1 GiB + -m + (maxmem - -m) + 1 GiB per memory slot, each rounded up to a "
-		 "GiB, within 2^limit; more than 123 vCPUs or a 64-bit PCIe window need 40 IPA "
-		 "bits" },
+		 "GiB, within 2^limit; >123 vCPUs need 39 IPA bits, a 64-bit PCIe window 40" },
 };
 
 #define LIBVIRT_FAIL                                                                               \
@@ -96,7 +109,8 @@ static const struct vmm_range qemu_ranges[] = {
  * default IPA size for arm64" (8.2) the none machine creates type 0; when that
  * is refused QEMU falls back to TCG and libvirt reports the message above
  * (UbuntuAsahi/ubuntu-asahi#51, QEMU 6.2.0). The probe VM never runs a vCPU.
- * Versions here are QEMU's.
+ * 10.0.13's kvm_init() asks kvm_arch_get_default_type() for machines without
+ * a kvm_type hook. Versions here are QEMU's.
  */
 static const struct vmm_range libvirt_ranges[] = {
 	{ .from = "",
@@ -111,7 +125,7 @@ static const struct vmm_range libvirt_ranges[] = {
 	  .no_vcpu = true,
 	  .create_fail = LIBVIRT_FAIL,
 	  .fix = LIBVIRT_FIX },
-	/* "[Stable-8.0.5 23/43]" on qemu-stable (vmms.md section 1) */
+	/* "[Stable-8.0.5 23/43]" on the qemu-stable list */
 	{ .from = "8.0.5", .choice = VMM_IPA_HOST_MAX, .no_vcpu = true },
 	{ .from = "8.1.0",
 	  .choice = VMM_IPA_TYPE0,
@@ -124,16 +138,21 @@ static const struct vmm_range libvirt_ranges[] = {
 };
 
 static const struct vmm_range kvmtool_ranges[] = {
-	/* arm/include/arm-common/kvm-arch.h: KVM_VM_TYPE 0, RAM at ARM_MEMORY_AREA
-	 * (2 GiB); kvm.c pr_err("KVM_CREATE_VM ioctl") when refused. */
+	/* kvmtool before 4250819: KVM_VM_TYPE 0, RAM at ARM_MEMORY_AREA 2 GiB
+	 * (arm/include/arm-common/kvm-arch.h); kvm.c kvm__init()
+	 * pr_err("KVM_CREATE_VM ioctl"), printed "  Error: KVM_CREATE_VM ioctl"
+	 * by util/util.c, then "Failed init: kvm__init" and "Fatal:
+	 * Initialisation failed" (seen in a real run on a 36-bit host). */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_AT_2G,
 	  .create_fail = "Error: KVM_CREATE_VM ioctl",
-	  .fix = "kvmtool built from 2021-08-22 or later (066b5c06c4e3, bdb86d0c0c95)" },
-	/* 066b5c06c4e3 + bdb86d0c0c95 (2021-08-22), arm/aarch64/kvm.c
-	 * kvm__get_vm_type(): max(32, fls(RAM end)), die() above the cap. */
-	{ .from = "20210822",
+	  .fix = "kvmtool built from 2021-08-31 or later (066b5c06c4e3, bdb86d0c0c95)" },
+	/* 4250819, 066b5c06c4e3 and bdb86d0c0c95, authored 2021-08-22 and
+	 * committed 2021-08-31: arm/aarch64/kvm.c kvm__get_vm_type() asks for
+	 * max(32, fls(RAM end)) and dies above the cap. 8b91a18 (2022-07-01) lets
+	 * --mem size@addr move the 2 GiB base. */
+	{ .from = "20210831",
 	  .choice = VMM_IPA_MINIMAL,
 	  .ram = VMM_RAM_AT_2G,
 	  .size_fail = "Fatal: Memory too large for this system (needs {M} bits, {L} available)",
@@ -141,97 +160,143 @@ static const struct vmm_range kvmtool_ranges[] = {
 };
 
 static const struct vmm_range firecracker_ranges[] = {
-	/* v0.24.0 src/vmm/src/vstate/vm.rs:128 kvm.create_vm() with kvm-ioctls
-	 * 0.6.0 (Cargo.lock, v0.24.0-v0.24.6); Display "Cannot open the VM file
-	 * descriptor: {}" (the errno's rendering is not verified). */
+	/* v0.24.0 src/vmm/src/vstate/vm.rs Vm::new: kvm.create_vm() of kvm-ioctls
+	 * 0.6.0 (Cargo.lock, v0.24.0 to v0.24.6), type 0. The error is printed
+	 * with {:?} of vmm-sys-util's errno: builder.rs "Internal error while
+	 * starting microVM: {:?}" (API); with --config-file main.rs prints
+	 * "Building VMM configured from cmdline json failed:
+	 * Internal(Vm(VmFd(Error(22))))". */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_FC,
-	  .create_fail = "Cannot open the VM file descriptor: (errno 22)",
+	  .create_fail = "Internal error while starting microVM: Vm(VmFd(Error(22)))",
 	  .fix = "Firecracker 0.25.0 or later (kvm-ioctls 0.9 create_vm() asks for the host's "
 		 "size)" },
-	/* v0.25.0 Cargo.lock: kvm-ioctls 0.9.0, whose aarch64 create_vm() uses
-	 * the host's maximum (363ac11884c7). */
+	/* v0.25.0 Cargo.lock: kvm-ioctls 0.9.0, whose aarch64 create_vm() asks
+	 * for the host's maximum (363ac11884c7). */
 	{ .from = "0.25.0", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_FC },
-	/* 7c623e89b (first tag v1.13.0): src/vmm/src/arch/aarch64/layout.rs
-	 * MMIO64_MEM_START = MMIO64_MEM_SIZE = 256 GiB, for PCI BARs; DRAM skips it. */
+	/* 7c623e89b (first in v1.13.0): src/vmm/src/arch/aarch64/layout.rs
+	 * MMIO64_MEM_START = MMIO64_MEM_SIZE = 256 GiB; arch_memory_regions()
+	 * always skips it; with --enable-pci every virtio-pci device's BAR comes
+	 * from it (devices/virtio/transport/pci/device.rs allocate_bars). */
 	{ .from = "1.13.0",
 	  .choice = VMM_IPA_HOST_MAX,
 	  .ram = VMM_RAM_FC_GAP,
-	  .regions = { { 39, false, true, "the 64-bit PCI BAR window at 256 GiB (--enable-pci)" } },
-	  .fix = "without --enable-pci, or on a host with 39+ IPA bits" },
+	  .regions = { { 39, false, true, "--enable-pci's device BARs at 256 GiB" } },
+	  .fix = "without --enable-pci, or a host with 39+ IPA bits" },
+	/* 979d99b16 (virtio-pmem) and e997b620a (virtio-mem hotplug), first in
+	 * v1.14.0: their memory comes from past_mmio64_memory, which starts at
+	 * FIRST_ADDR_PAST_64BITS_MMIO = 512 GiB, and is mapped with
+	 * KVM_SET_USER_MEMORY_REGION (pmem/device.rs set_mem_region): EFAULT
+	 * beyond the VM's limit. Unchanged in v1.16.1. */
+	{ .from = "1.14.0",
+	  .choice = VMM_IPA_HOST_MAX,
+	  .ram = VMM_RAM_FC_GAP,
+	  .regions = { { 39, false, true, "--enable-pci's device BARs at 256 GiB" },
+		       { 40, true, true,
+			 "virtio-pmem and virtio-mem memory at 512 GiB (EFAULT)" } },
+	  .fix = "without --enable-pci, virtio-pmem and memory hotplug, or a host with 40 IPA "
+		 "bits" },
 };
 
 static const struct vmm_range cloud_hypervisor_ranges[] = {
-	/* v15.0 hypervisor/src/kvm/mod.rs: self.create_vm_with_type(0). */
+	/* v15.0 hypervisor/src/kvm/mod.rs create_vm(): create_vm_with_type(0);
+	 * vmm/src/vm.rs Vm::new: hypervisor.create_vm().unwrap(), so a refusal
+	 * panics with HypervisorError::VmCreate(anyhow) around the errno, shown
+	 * as "Invalid argument (os error 22)" (vmm-sys-util errno.rs Display). */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_AT_1G,
-	  .create_fail = "VM creation fails with EINVAL (wording not verified)",
+	  .create_fail = "called `Result::unwrap()` on an `Err` value: VmCreate(Invalid argument "
+			 "(os error 22))",
 	  .fix = "Cloud Hypervisor v16.0 or later" },
-	/* 2fe3586ebae2 "hypervisor: support AArch64 get_host_ipa_limit" (v16.0):
-	 * vm_type = the host's IPA limit; memory_manager.rs sizes MMIO to the phys
-	 * bits; RAM_START 1 GiB (arch/src/aarch64/layout.rs). */
+	/* 2fe3586ebae2 "hypervisor: support AArch64 get_host_ipa_limit" (first
+	 * in v16.0): vm_type = the host's IPA limit when Cap::ArmVmIPASize;
+	 * RAM_64BIT_START 1 GiB (arch/src/aarch64/layout.rs). */
 	{ .from = "16.0", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_1G },
+	/* 848d88c12 "aarch64: Reserve a hole in 32-bit space" (first in v23.0):
+	 * MEM_32BIT_RESERVED_START 0xfc00_0000, 64 MiB, not RAM. */
+	{ .from = "23.0", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_CH_HOLE },
 };
 
 static const struct vmm_range crosvm_ranges[] = {
-	/* Before 17b1e02fb69c: ioctl(KVM_CREATE_VM, 0); RAM at
+	/* Before 17b1e02fb69c: hypervisor/src/kvm/mod.rs KvmVm::new passes 0;
+	 * src/linux.rs map_err(Error::CreateVm), src/error.rs "failed to create
+	 * vm: {}" of an errno shown as io::Error (common/sys_util/src/errno.rs),
+	 * after main.rs's "crosvm has exited with error: ". RAM at
 	 * AARCH64_PHYS_MEM_START 2 GiB (aarch64/src/lib.rs). */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_AT_2G,
-	  .create_fail = "KVM_CREATE_VM fails with EINVAL (wording not verified)",
-	  .fix = "crosvm from 2021-08-26 or later (17b1e02fb69c)" },
+	  .create_fail = "failed to create vm: Invalid argument (os error 22)",
+	  .fix = "crosvm from 2021-11-01 or later (17b1e02fb69c)" },
 	/* 17b1e02fb69c "aarch64: Provide the maximum supported IPA size as the
-	 * machine type" (2021-08-26), hypervisor/src/kvm/aarch64.rs get_vm_type();
-	 * high MMIO ends at 1 << guest_phys_addr_bits (6f4f8223b). */
-	{ .from = "20210826", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_2G },
+	 * machine type": authored 2021-08-26, committed 2021-11-01, in none of
+	 * the release-R91 to R96 branches. High MMIO ran to 2^64 above RAM (so
+	 * its BARs still land low) until 891ea3e88 "aarch64: limit high MMIO
+	 * addresses to VM phys addr range" (2022-01-11, on 6f4f8223b). */
+	{ .from = "20211101", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_2G },
 };
 
 static const struct vmm_range libkrun_ranges[] = {
-	/* containers/libkrun src/vmm/src/linux/vstate.rs kvm.create_vm(); Cargo.lock
-	 * up to v0.1.7: kvm-ioctls 0.6.0 (type 0). RAM at 2 GiB. */
+	/* containers/libkrun v0.1.7 src/vmm/src/linux/vstate.rs kvm.create_vm() of
+	 * kvm-ioctls 0.6.0 (Cargo.lock): type 0. src/libkrun/src/lib.rs logs
+	 * warn!("Building the microVM failed: {:?}") and krun_start_enter()
+	 * returns -EINVAL. RAM at DRAM_MEM_START 2 GiB (arch/src/aarch64/layout.rs). */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_AT_2G,
-	  .create_fail = "KVM_CREATE_VM fails with EINVAL (wording depends on the program)",
-	  .fix = "libkrun 1.0.0 or later" },
-	/* v0.1.8 Cargo.lock: git fork slp/kvm-ioctls?branch=amdsev ("0.10.0");
-	 * whether it carries 363ac11884c7 is not verified. */
-	{ .from = "0.1.8",
-	  .choice = VMM_IPA_UNVERIFIED,
-	  .ram = VMM_RAM_AT_2G,
-	  .fix = "libkrun 1.0.0 or later" },
-	/* v1.0.0 Cargo.lock: registry kvm-ioctls 0.11.0 (host maximum). */
-	{ .from = "1.0.0", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_2G },
+	  .create_fail = "Building the microVM failed: Internal(Vm(VmFd(Error(22))))",
+	  .fix = "libkrun 0.1.8 or later" },
+	/* v0.1.8, v0.2.0 and v0.2.1 Cargo.lock: kvm-ioctls from
+	 * slp/kvm-ioctls?branch=amdsev#28704262a9f7, which contains 363ac11884c7;
+	 * v1.0.0 and later: kvm-ioctls 0.11.0+ from crates.io. */
+	{ .from = "0.1.8", .choice = VMM_IPA_HOST_MAX, .ram = VMM_RAM_AT_2G },
 };
 
+/*
+ * google/gvisor pkg/sentry/platform/kvm/kvm.go: ioctl(KVM_CREATE_VM, 0) in
+ * every release, fmt.Errorf("creating VM: %v", errno), wrapped by
+ * runsc/boot/loader.go "creating platform: %w" and runsc/cmd/boot.go
+ * "creating loader: %v" (release-20221212.0 and release-20260714.0); a real
+ * runsc 2022-12 run on a fixed 36-bit kernel printed this line.
+ */
+#define GVISOR_CREATE_FAIL "creating loader: creating platform: creating VM: invalid argument"
+
 static const struct vmm_range gvisor_ranges[] = {
-	/* google/gvisor pkg/sentry/platform/kvm/kvm.go@00160b93c79e: KVM_CREATE_VM
-	 * with 0, fmt.Errorf("creating VM: %v", errno). Its guest-physical map of
-	 * the Sentry's address space is 1 << ring0.PhysicalAddressBits, fixed at
-	 * 40 (pkg/ring0/aarch64.go@4320712a, physical_map.go fillAddressSpace). */
+	/* Before release-20260714.0 the Sentry's guest-physical map is 1 <<
+	 * ring0.PhysicalAddressBits, fixed at 40 (pkg/ring0/aarch64.go); a
+	 * memslot above the VM's limit gets EFAULT, on which
+	 * bluepill_fault.go throws the message below. */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .regions = { { 40, true, false, "its 40-bit guest-physical map of the Sentry" } },
-	  .create_fail = "creating VM: invalid argument",
-	  .size_fail = "memory slots above 2^{L} are refused (wording not verified)",
+	  .create_fail = GVISOR_CREATE_FAIL,
+	  .size_fail = "set memory region failed: invalid physical range",
+	  .fix = "no runsc release sizes the VM: use --platform=systrap (the default) or "
+		 "ptrace; under pKVM, runsc release-20260714.0 or later" },
+	/* cc40923e2 "KVM: Dynamically size IPA and fault blocks on ARM64" (first
+	 * in release-20260714.0): PhysicalAddressBits = min(the host's limit, 40)
+	 * (kvm_arm64.go updateGlobalOnce); KVM_CREATE_VM still gets 0. */
+	{ .from = "20260714.0",
+	  .choice = VMM_IPA_TYPE0,
+	  .create_fail = GVISOR_CREATE_FAIL,
 	  .fix = "no runsc release sizes the VM: use --platform=systrap (the default) or "
 		 "ptrace" },
 };
 
 static const struct vmm_range solo5_ranges[] = {
-	/* Solo5/solo5 tenders/hvt/hvt_kvm.c@1c9852323285: ioctl(KVM_CREATE_VM, 0),
-	 * err(1, "KVM: ioctl (CREATE_VM) failed"); hvt_cpu_aarch64.h@040bdbe277db:
-	 * RAM in [0, 4 GiB), MMIO at 0x1_0000_0000 for 1 GiB. No release asks for
-	 * the size (CHANGES.md up to v0.9.3). */
+	/* Solo5/solo5 tenders/hvt/hvt_kvm.c@1c9852323285 and v0.12.1:
+	 * ioctl(KVM_CREATE_VM, 0), err(1, "KVM: ioctl (CREATE_VM) failed");
+	 * hvt_cpu_aarch64.h@040bdbe277db and v0.12.1: RAM in [0, 4 GiB), MMIO at
+	 * AARCH64_MMIO_BASE 0x1_0000_0000 for 1 GiB. */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_SOLO5,
 	  .regions = { { 33, false, false, "the MMIO window at 4 GiB" } },
 	  .create_fail = "solo5-hvt: KVM: ioctl (CREATE_VM) failed: Invalid argument",
-	  .fix = "no Solo5 release asks for the size: use the solo5-spt tender on this host" },
+	  .fix = "no Solo5 release (to v0.12.1) asks for the size: use the solo5-spt tender on "
+		 "this host" },
 };
 
 static const struct vmm_range kvm_ioctls_ranges[] = {
@@ -242,9 +307,43 @@ static const struct vmm_range kvm_ioctls_ranges[] = {
 	  .create_fail = "create_vm() returns errno 22 (the message depends on the VMM)",
 	  .fix = "rebuild the VMM with kvm-ioctls 0.9.0 or later, whose create_vm() asks for "
 		 "the host's size" },
-	/* 363ac11884c7 (v0.9.0, 2021-05-13): create_vm() uses get_host_ipa_limit()
-	 * when Cap::ArmVmIPASize is present (kvm-ioctls/src/ioctls/system.rs). */
+	/* 363ac11884c7 (committed 2021-03-15, first in v0.9.0): create_vm()
+	 * uses get_host_ipa_limit() when Cap::ArmVmIPASize is present
+	 * (kvm-ioctls/src/ioctls/system.rs). */
 	{ .from = "0.9.0", .choice = VMM_IPA_HOST_MAX },
+};
+
+static const struct vmm_range hyperlight_ranges[] = {
+	/* hyperlight-dev/hyperlight 859b8c45 "aarch64: initial KVM implementation"
+	 * (first in v0.16.0; no earlier release runs on arm64 KVM):
+	 * src/hyperlight_host/src/hypervisor/virtual_machine/kvm/aarch64.rs
+	 * KvmVm::new create_vm_with_type(0), reported as CreateVmError::CreateVmFd
+	 * "VM creation failed: {0}" of HypervisorError::KvmError "KVM error: {0}".
+	 * Guest memory ends just below 64 GiB (src/hyperlight_common/src/arch/
+	 * aarch64/layout.rs SCRATCH_TOP_GPA 0xf_ffff_efff). */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .regions = { { 36, true, false, "its scratch memory just below 64 GiB" } },
+	  .create_fail = "VM creation failed: KVM error: Invalid argument (os error 22)",
+	  .fix = "no Hyperlight release (to v0.16.0) sizes its arm64 VM" },
+};
+
+static const struct vmm_range dragonball_ranges[] = {
+	/* kata-containers src/dragonball/src/vm/mod.rs: kvm.create_vm() of
+	 * kvm-ioctls 0.11.0 (Kata 3.0.0) and later: the host's size. But
+	 * dbs_boot's aarch64/layout.rs (src/dragonball/src/dbs_boot in 3.x,
+	 * src/dragonball/crates/dbs_boot on main) fixes the map: RAM pool [2 GiB,
+	 * 992 GiB), GUEST_PHYS_END 2^40 - 1, and resource_manager.rs adds [992
+	 * GiB, 1 TiB) to the MMIO pool after [1 GiB, 2 GiB): what does not fit
+	 * low (a virtio-fs DAX window, large BARs) lands above 2^39. Read in the
+	 * code, not run (docs/vmm-knowledge.md). */
+	{ .from = "",
+	  .choice = VMM_IPA_HOST_MAX,
+	  .ram = VMM_RAM_DRAGONBALL,
+	  .regions = { { 40, true, true,
+			 "the MMIO pool at 992 GiB (virtio-fs DAX windows; EFAULT)" } },
+	  .fix = "no Dragonball release sizes its map: no virtio-fs DAX or large BARs, or a host "
+		 "with 40 IPA bits" },
 };
 
 #define RANGES(a) .nranges = (int)(sizeof(a) / sizeof((a)[0])), .ranges = (a)
@@ -271,7 +370,7 @@ static const struct vmm_row rows[] = {
 	  .what = "kvmtool (lkvm); VERSION = source date YYYYMMDD",
 	  .vkind = VMM_VER_DATE,
 	  .version_hint = "kvmtool has no releases: builds whose binary contains \"Memory too "
-			  "large for this system\" (2021-08-22+) ask for the size",
+			  "large for this system\" (2021-08-31+) ask for the size",
 	  RANGES(kvmtool_ranges) },
 	{ .name = "firecracker",
 	  .display = "Firecracker",
@@ -288,7 +387,7 @@ static const struct vmm_row rows[] = {
 	  .what = "crosvm; VERSION = source date YYYYMMDD",
 	  .vkind = VMM_VER_DATE,
 	  .version_hint = "crosvm reports no release (\"crosvm 0.1.0\"); builds from "
-			  "2021-08-26 on ask for the size",
+			  "2021-11-01 on ask for the size",
 	  RANGES(crosvm_ranges) },
 	{ .name = "libkrun",
 	  .aliases = { "libkrun.so", "krunvm", "muvm" },
@@ -308,6 +407,18 @@ static const struct vmm_row rows[] = {
 	  .what = "Solo5 hvt tender (MirageOS unikernels)",
 	  .version_hint = "every release behaves the same",
 	  RANGES(solo5_ranges) },
+	{ .name = "hyperlight",
+	  .aliases = { "hyperlight-host", "hyperlight_host" },
+	  .display = "Hyperlight",
+	  .what = "Hyperlight micro-VMs (arm64 KVM since v0.16.0; VERSION = the crate's)",
+	  .version_hint = "every release with an arm64 KVM backend behaves the same",
+	  RANGES(hyperlight_ranges) },
+	{ .name = "dragonball",
+	  .aliases = { "kata-dragonball" },
+	  .display = "Dragonball",
+	  .what = "Dragonball, Kata Containers runtime-rs built-in VMM (VERSION = Kata's)",
+	  .version_hint = "every Kata 3.x release behaves the same",
+	  RANGES(dragonball_ranges) },
 	{ .name = "kvm-ioctls",
 	  .aliases = { "rust-vmm" },
 	  .display = "kvm-ioctls create_vm()",
@@ -505,7 +616,11 @@ static bool date_of(const char *v, char *out)
 	return false;
 }
 
-/* The version as the row compares it: dates normalised; NULL when unusable. */
+/*
+ * The version as the row compares it: dates normalised, "<YYYYMMDD" as the
+ * day before (as a number: "20210900" still sorts before "20210901");
+ * NULL when unusable. buf holds at least 16 bytes.
+ */
 static const char *usable_version(const struct vmm_row *row, const char *version, char *buf)
 {
 	if (!version || !*version)
@@ -514,7 +629,12 @@ static const char *usable_version(const struct vmm_row *row, const char *version
 		return isdigit((unsigned char)version[version[0] == 'v' || version[0] == 'V'])
 			       ? version
 			       : NULL;
-	return date_of(version, buf) ? buf : NULL;
+	if (version[0] != '<')
+		return date_of(version, buf) ? buf : NULL;
+	if (!date_of(version + 1, buf))
+		return NULL;
+	snprintf(buf, 16, "%lu", strtoul(buf, NULL, 10) - 1);
+	return buf;
 }
 
 static const struct vmm_range *range_at(const struct vmm_row *row, const char *v)
@@ -605,8 +725,12 @@ static uint64_t layout_max_ram(enum vmm_ram_layout l, int bits)
 	case VMM_RAM_QEMU_FIT:
 	case VMM_RAM_AT_1G:
 		return top - GiB;
+	case VMM_RAM_CH_HOLE: /* MEM_32BIT_RESERVED_SIZE */
+		return top - GiB - 64 * MiB;
 	case VMM_RAM_AT_2G:
 		return top - 2 * GiB;
+	case VMM_RAM_DRAGONBALL: /* DRAM_MEM_END 992 GiB */
+		return min_u64(top - 2 * GiB, 990 * GiB);
 	case VMM_RAM_FC: /* layout.rs DRAM_MEM_MAX_SIZE 0x00FF_8000_0000 */
 		return min_u64(top - 2 * GiB, 1022 * GiB);
 	case VMM_RAM_FC_GAP:
@@ -705,10 +829,8 @@ static const char *choice_text(enum vmm_ipa_choice c)
 		return "asks for the IPA bits its RAM needs";
 	case VMM_IPA_FIXED_MAP:
 		return "asks for the 40 IPA bits its fixed memory map needs";
-	case VMM_IPA_MAP_FITS:
-		return "sizes its memory map to the host's IPA limit";
 	default:
-		return "sizes its VM in a way not verified";
+		return "sizes its memory map to the host's IPA limit";
 	}
 }
 
@@ -753,7 +875,7 @@ static int beyond(const struct vmm_range *r, int bits, char *list, size_t len)
 	list[0] = '\0';
 	for (int i = 0; i < VMM_MAX_REGIONS && r->regions[i].bits; i++) {
 		const struct vmm_region *g = &r->regions[i];
-		int k = g->ram ? 3 : g->opt_in ? 1 : 2;
+		int k = g->opt_in ? 1 : g->ram ? 3 : 2;
 
 		if (g->bits <= bits)
 			continue;
@@ -792,9 +914,12 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 	kind = beyond(r, avail, list, sizeof(list));
 	ram_note(ram, sizeof(ram), r, known ? avail : 0, h->ram_cap);
 	if (kind == 3) {
+		/* arm64 kvm_arch_prepare_memory_region(): a memslot past the
+		 * VM's IPA size is refused with EFAULT. */
 		j->v = VV_FAILS;
-		expand(msg, sizeof(msg), r->size_fail ? r->size_fail : "memory above 2^{L}", avail,
-		       map_bits(r));
+		expand(msg, sizeof(msg),
+		       r->size_fail ? r->size_fail : "a memslot above 2^{L} is refused: EFAULT",
+		       avail, map_bits(r));
 		snprintf(j->reason, sizeof(j->reason), "%s %s, but its map needs %d: \"%s\"", label,
 			 how, map_bits(r), msg);
 		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
@@ -805,12 +930,15 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 			 ram);
 		snprintf(j->fix, sizeof(j->fix), "%s",
 			 r->fix ? r->fix : "a host with 40+ IPA bits");
+	} else if (kind == 1) {
+		/* Its defaults work; what the named options need does not. */
+		j->v = VV_LIMITED;
+		snprintf(j->reason, sizeof(j->reason), "%s %s%s; out of reach:%s %s", label, how,
+			 ram, known ? "" : " at least", list);
+		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
 	} else {
 		j->v = VV_WORKS;
-		snprintf(j->reason, sizeof(j->reason), "%s %s%s%s%s", label, how, ram,
-			 kind ? "; out of reach: " : "", list);
-		if (kind)
-			snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+		snprintf(j->reason, sizeof(j->reason), "%s %s%s", label, how, ram);
 	}
 }
 
@@ -949,40 +1077,6 @@ static void judge_known_choice(const struct vmm_range *r, const char *label, con
 		 label, choice_text(r->choice));
 }
 
-/*
- * A release whose choice is not established is either type 0 or the host's
- * size (the two kvm-ioctls behaviours): when both give one verdict, that is it.
- */
-static void judge_range(const struct vmm_range *r, const char *label, const struct host *h,
-			struct judgement *j)
-{
-	struct vmm_range as0 = *r, asmax = *r;
-	struct judgement j0;
-
-	if (r->choice != VMM_IPA_UNVERIFIED) {
-		judge_known_choice(r, label, h, j);
-		return;
-	}
-	as0.choice = VMM_IPA_TYPE0;
-	asmax.choice = VMM_IPA_HOST_MAX;
-	judge_known_choice(&as0, label, h, &j0);
-	judge_known_choice(&asmax, label, h, j);
-	if (j0.v == j->v)
-		snprintf(j->reason, sizeof(j->reason),
-			 "%s %s either way: it creates type 0 or asks for the host's size (which "
-			 "one is not verified)",
-			 label, vmm_verdict_name(j->v));
-	else
-		snprintf(j->reason, sizeof(j->reason),
-			 "%s: whether it creates type 0 or asks for the host's size is not "
-			 "verified; it %s if type 0, %s if sized",
-			 label, vmm_verdict_name(j0.v), vmm_verdict_name(j->v));
-	if (j0.v != j->v) {
-		j->v = VV_UNKNOWN;
-		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
-	}
-}
-
 static struct host host_of(const struct vmm_env *env)
 {
 	struct host h = { env->ipa_limit, false, env->kb, env->ram_cap };
@@ -1014,12 +1108,12 @@ static void judge_at(const struct vmm_row *row, const char *v, const char *label
 	struct judgement other;
 	char lab[96];
 
-	judge_range(range_at(row, v), label, h, j);
+	judge_known_choice(range_at(row, v), label, h, j);
 	if (!also)
 		return;
 	/* libvirt: the probe must pass, then QEMU itself runs the guest. */
 	snprintf(lab, sizeof(lab), "%s's QEMU %s", row->display, v);
-	judge_range(range_at(also, v), lab, h, &other);
+	judge_known_choice(range_at(also, v), lab, h, &other);
 	if (other.v > j->v || (other.v == j->v && j->v == VV_WORKS))
 		*j = other;
 }
@@ -1143,7 +1237,14 @@ int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
 		return 0;
 	h = host_of(env);
 	v = usable_version(row, version, buf);
-	if (v) {
+	if (v && version[0] == '<') {
+		char d[16];
+
+		date_of(version + 1, d);
+		format_version(row, d, shown, sizeof(shown));
+		snprintf(label, sizeof(label), "%s built before %s", row->display, shown);
+		judge_at(row, v, label, &h, &j);
+	} else if (v) {
 		format_version(row, v, shown, sizeof(shown));
 		snprintf(label, sizeof(label),
 			 row->vkind == VMM_VER_OF_QEMU ? "%s (QEMU %s)" : "%s %s", row->display,

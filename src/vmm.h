@@ -24,12 +24,11 @@ struct vmm_env {
 
 /* How a VMM picks the KVM_CREATE_VM type on arm64. */
 enum vmm_ipa_choice {
-	VMM_IPA_TYPE0,	    /* always type 0: the implicit 40-bit default */
-	VMM_IPA_HOST_MAX,   /* the host's limit; type 0 when the cap is absent */
-	VMM_IPA_MINIMAL,    /* the fewest bits its RAM needs; refuses more than the limit */
-	VMM_IPA_FIXED_MAP,  /* what its fixed memory map needs; refuses more than the limit */
-	VMM_IPA_MAP_FITS,   /* sizes its memory map to the limit, leaving out what does not fit */
-	VMM_IPA_UNVERIFIED, /* a release whose choice could not be established */
+	VMM_IPA_TYPE0,	   /* always type 0: the implicit 40-bit default */
+	VMM_IPA_HOST_MAX,  /* the host's limit; type 0 when the cap is absent */
+	VMM_IPA_MINIMAL,   /* the fewest bits its RAM needs; refuses more than the limit */
+	VMM_IPA_FIXED_MAP, /* what its fixed memory map needs; refuses more than the limit */
+	VMM_IPA_MAP_FITS,  /* sizes its memory map to the limit, leaving out what does not fit */
 };
 
 /* Where guest RAM goes, for the largest-RAM figure. */
@@ -39,7 +38,9 @@ enum vmm_ram_layout {
 	VMM_RAM_QEMU_FLOAT,  /* QEMU 4.0-6.2: 1 GiB base, high IO floats above RAM */
 	VMM_RAM_QEMU_FIT,    /* QEMU >= 7.0: 1 GiB base, map cut to the IPA size */
 	VMM_RAM_AT_1G,	     /* RAM from 1 GiB to the top */
+	VMM_RAM_CH_HOLE,     /* Cloud Hypervisor >= 23: same, less a 64 MiB hole below 4 GiB */
 	VMM_RAM_AT_2G,	     /* RAM from 2 GiB to the top */
+	VMM_RAM_DRAGONBALL,  /* Dragonball: 2 GiB base, RAM pool ends at 992 GiB */
 	VMM_RAM_FC,	     /* Firecracker: 2 GiB base, at most 1022 GiB */
 	VMM_RAM_FC_GAP,	     /* Firecracker >= 1.13: same, skipping [256, 512) GiB */
 	VMM_RAM_SOLO5,	     /* Solo5 hvt: RAM in [0, 4 GiB), MMIO at 4 GiB */
@@ -48,8 +49,8 @@ enum vmm_ram_layout {
 /* A part of the default memory map that needs more than 32 IPA bits. */
 struct vmm_region {
 	int bits;    /* IPA bits needed to reach its end; 0 ends the list */
-	bool ram;    /* backed by a memslot: out of reach means failure */
-	bool opt_in; /* only used with a non-default option */
+	bool ram;    /* backed by a memslot: out of reach, KVM refuses it with EFAULT */
+	bool opt_in; /* only used with a non-default option or device */
 	const char *what;
 };
 
@@ -100,7 +101,9 @@ const struct vmm_range *vmm_range_for(const struct vmm_row *row, const char *ver
 
 /*
  * Fills out (name, version, verdict, reason, fix; path and what_if are left
- * zero for the caller). version NULL or "" means unknown. Pure.
+ * zero for the caller). version NULL or "" means unknown; for a row versioned
+ * by source date, "<YYYYMMDD" means built from a tree older than that date
+ * (how a kvmtool binary without the fix's message is dated). Pure.
  * Returns 0, -EINVAL for NULL arguments, -ENOENT for an unknown VMM.
  */
 int vmm_judge(const struct vmm_env *env, const char *name, const char *version,

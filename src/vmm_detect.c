@@ -57,9 +57,10 @@ static const struct probe {
 	{ "qemu", "qemu-system-aarch64", "--version", "qemu-system-arm", NULL, NULL },
 	{ "qemu", "qemu-system-x86_64", "--version", "qemu-system-x86", NULL, NULL },
 	{ "qemu", "qemu-kvm", "--version", NULL, NULL, NULL },
-	/* kvmtool bdb86d0c0c95 (2021-08-22) added die("Memory too large for this
-	 * system (needs %d bits, %d available)") with the IPA sizing. */
-	{ "kvmtool", "lkvm", NULL, NULL, "Memory too large for this system", "20210822" },
+	/* kvmtool bdb86d0c0c95 (committed 2021-08-31) added die("Memory too large
+	 * for this system (needs %d bits, %d available)") with the IPA sizing:
+	 * a binary without it is older ("<20210831", see vmm.h). */
+	{ "kvmtool", "lkvm", NULL, NULL, "Memory too large for this system", "20210831" },
 	{ "firecracker", "firecracker", "--version", NULL, NULL, NULL },
 	{ "cloud-hypervisor", "cloud-hypervisor", "--version", NULL, NULL, NULL },
 	{ "crosvm", "crosvm", "version", NULL, NULL, NULL },
@@ -79,6 +80,7 @@ struct detect {
 	int timeout_ms;
 	struct vmm_found *out;
 	int max, n;
+	int nskipped; /* entries that are only a "skipped" note */
 	int nseen;
 	struct {
 		dev_t dev;
@@ -175,7 +177,7 @@ static int reap(pid_t pid, long deadline, bool killed)
 static int collect(int fd, long deadline, char *out, size_t len)
 {
 	size_t kept = 0, total = 0;
-	char chunk[4096];
+	static char chunk[4096];
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -184,6 +186,8 @@ static int collect(int fd, long deadline, char *out, size_t len)
 
 		if (left <= 0)
 			return -ETIMEDOUT;
+		if (probe_stop)
+			return -EINTR; /* SIGINT/SIGTERM: kill it and go on to the report */
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			return -errno;
 		n = read(fd, chunk, sizeof(chunk));
@@ -294,11 +298,15 @@ static void sanitize(char *dst, size_t len, const char *src)
 static int file_contains(int fd, const char *needle)
 {
 	size_t nl = strlen(needle), have = 0, total = 0;
-	char buf[65536];
+	static char buf[65536]; /* static: a small stack (ulimit -s) must do */
 
 	for (;;) {
-		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+		ssize_t n;
+		int r = kic_interrupted(); /* a 64 MiB binary: the deadline holds */
 
+		if (r < 0)
+			return r;
+		n = read(fd, buf + have, sizeof(buf) - have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -308,7 +316,7 @@ static int file_contains(int fd, const char *needle)
 		if (memmem(buf, have, needle, nl))
 			return 1;
 		if (total >= SCAN_MAX)
-			return 0;
+			return -EFBIG; /* not seen in what was read: no proof of absence */
 		/* Keep the tail: the needle may straddle two reads. */
 		if (have >= nl - 1) {
 			memmove(buf, buf + have - (nl - 1), nl - 1);
@@ -350,43 +358,84 @@ int vmm_debian_qemu_version(const char *debver, char *out, size_t len)
 	return 0;
 }
 
-struct dpkg_scan {
-	const char *pkg;
-	bool in_pkg, installed;
-	char version[64];
-};
-
-static int dpkg_line(const char *line, void *ctx)
+/* Takes "Field: value" from the stanza at st (up to its blank line). */
+static bool stanza_field(const char *st, const char *end, const char *field, char *out, size_t len)
 {
-	struct dpkg_scan *s = ctx;
+	size_t fl = strlen(field);
 
-	if (!*line) { /* end of a stanza */
-		if (s->in_pkg && s->installed && s->version[0])
-			return 1;
-		s->in_pkg = s->installed = false;
-		s->version[0] = '\0';
-	} else if (!strncmp(line, "Package: ", 9)) {
-		s->in_pkg = !strcmp(line + 9, s->pkg);
-	} else if (s->in_pkg && !strncmp(line, "Status: ", 8)) {
-		s->installed = strstr(line, " installed") != NULL;
-	} else if (s->in_pkg && !strncmp(line, "Version: ", 9)) {
-		snprintf(s->version, sizeof(s->version), "%s", line + 9);
+	for (const char *l = st; l < end;) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		size_t ll = (size_t)((nl ? nl : end) - l);
+
+		if (!ll)
+			break; /* end of the stanza */
+		if (ll > fl && !strncmp(l, field, fl)) {
+			snprintf(out, len, "%.*s", (int)(ll - fl), l + fl);
+			return true;
+		}
+		l = nl ? nl + 1 : end;
 	}
-	return 0;
+	return false;
 }
 
-/* The installed Debian version of pkg from var/lib/dpkg/status, bounded. */
+/*
+ * The installed Debian version of pkg from var/lib/dpkg/status: a lookup,
+ * not a parse: memmem finds "\nPackage: pkg\n" chunk by chunk, only that
+ * stanza is read. Bounded by DPKG_MAX and the deadline (sr_* checks it).
+ */
 static bool dpkg_version(const struct sysroot *sr, const char *pkg, char *out, size_t len)
 {
-	struct dpkg_scan s = { .pkg = pkg };
-	int r = sr_foreach_line(sr, "var/lib/dpkg/status", DPKG_MAX, dpkg_line, &s);
+	enum { CHUNK = 65536, TAIL = 4096 };
+	char needle[128], status[128];
+	char *buf = NULL;
+	size_t nl, have = 0, total = 0;
+	bool found = false;
+	int fd;
 
-	if (r == 0 && s.in_pkg && s.installed && s.version[0])
-		r = 1; /* the last stanza needs no blank line after it */
-	if (r != 1)
+	nl = (size_t)snprintf(needle, sizeof(needle), "\nPackage: %s\n", pkg);
+	if (nl >= sizeof(needle))
 		return false;
-	snprintf(out, len, "%s", s.version);
-	return true;
+	fd = sr_openat(sr, "var/lib/dpkg/status");
+	buf = fd >= 0 ? malloc(CHUNK + TAIL + 1) : NULL;
+	if (!buf)
+		goto out;
+	buf[0] = '\n'; /* the first stanza has no newline before it */
+	have = 1;
+	for (;;) {
+		ssize_t n = kic_interrupted() < 0 ? -1 : read(fd, buf + have, CHUNK + TAIL - have);
+		bool eof = n <= 0;
+		char *hit, *end = NULL;
+
+		if (n < 0 && errno == EINTR && !probe_stop)
+			continue;
+		have += n > 0 ? (size_t)n : 0;
+		total += n > 0 ? (size_t)n : 0;
+		hit = memmem(buf, have, needle, nl);
+		if (hit)
+			end = memmem(hit + 1, (size_t)(buf + have - hit - 1), "\n\n", 2);
+		/* the stanza goes on past what is read: read more of it */
+		if (hit && !end && !eof && have < CHUNK + TAIL && total < DPKG_MAX)
+			continue;
+		if (hit) {
+			end = end ? end + 1 : buf + have;
+			found = stanza_field(hit + 1, end, "Status: ", status, sizeof(status)) &&
+				strstr(status, " installed") &&
+				stanza_field(hit + 1, end, "Version: ", out, len);
+			break;
+		}
+		if (eof || total >= DPKG_MAX)
+			break;
+		/* keep a needle's length: it may straddle two reads */
+		if (have > nl - 1) {
+			memmove(buf, buf + have - (nl - 1), nl - 1);
+			have = nl - 1;
+		}
+	}
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return found;
 }
 
 struct dpkg_owner {
@@ -420,14 +469,33 @@ static bool dpkg_owns(const struct sysroot *sr, const char *pkg, const char *pat
 
 /* ---- looking at one candidate ------------------------------------------------ */
 
-static struct vmm_found *add(struct detect *d, const char *row, const char *path)
-{
-	struct vmm_found *f;
+#define MAX_SKIPPED 6 /* "skipped" entries never crowd out real VMMs */
 
-	if (d->n >= d->max)
+/*
+ * A slot for a candidate. Skipped ones (unreadable, untrusted) take at most
+ * MAX_SKIPPED slots, and a real VMM takes the slot of a skipped one when the
+ * list is full: an unreadable directory must not push real VMMs out.
+ */
+static struct vmm_found *add_slot(struct detect *d, const char *row, const char *path, bool skipped)
+{
+	struct vmm_found *f = NULL;
+
+	if (skipped && d->nskipped >= MAX_SKIPPED)
 		return NULL;
-	f = &d->out[d->n++];
+	if (d->n < d->max) {
+		f = &d->out[d->n++];
+	} else if (!skipped) {
+		for (int i = d->n - 1; i >= 0 && !f; i--)
+			if (d->out[i].skipped)
+				f = &d->out[i];
+		if (!f)
+			return NULL;
+		d->nskipped--;
+	} else {
+		return NULL;
+	}
 	memset(f, 0, sizeof(*f));
+	d->nskipped += skipped;
 	snprintf(f->name, sizeof(f->name), "%s", row);
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	return f;
@@ -491,7 +559,8 @@ static const char *distrust(const struct detect *d, const struct stat *st, bool 
  */
 static const char *real_dir_distrust(const struct detect *d, const char *path)
 {
-	char real[4096], *slash;
+	static char real[4096];
+	char *slash;
 	struct stat st;
 
 	if (!d->sr->live)
@@ -572,8 +641,10 @@ static void version_from_marker(struct detect *d, const struct probe *p, struct 
 		snprintf(f->note, sizeof(f->note), "built %s or later: has \"%s\"",
 			 p->marker_version, p->marker);
 	} else if (r == 0) {
-		snprintf(f->note, sizeof(f->note), "likely built before %s: no \"%s\"",
-			 p->marker_version, p->marker);
+		snprintf(f->version, sizeof(f->version), "<%s", p->marker_version);
+		f->version_known = true;
+		snprintf(f->note, sizeof(f->note), "built before %s: no \"%s\"", p->marker_version,
+			 p->marker);
 	} else {
 		snprintf(f->note, sizeof(f->note), "could not read it: %s", strerror(-r));
 	}
@@ -647,16 +718,17 @@ static void look_at(struct detect *d, const char *dir, const char *dir_bad, cons
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, p->file) >= sizeof(path))
 		return;
 	r = stat_below(d, path, &st);
-	if (r == -ENOENT || r == -ENOTDIR)
+	/* absent, or the deadline/a signal/EMFILE: nothing to say about this file */
+	if (r == -ENOENT || r == -ENOTDIR || (r < 0 && errno_is_fault(r)))
 		return;
 	if (r == 0 && !first_sight(d, &st))
-		return;
-	f = add(d, p->row, path);
-	if (!f)
 		return;
 	bad = r < 0 ? stat_error(r) : dir_bad ? dir_bad : distrust(d, &st, true, why, sizeof(why));
 	if (!bad)
 		bad = real_dir_distrust(d, path);
+	f = add_slot(d, p->row, path, bad != NULL);
+	if (!f)
+		return;
 	if (bad) {
 		skip(f, bad);
 		return;
@@ -687,13 +759,38 @@ static int check_dir(struct detect *d, const char *dir, const char **bad)
 	return 0;
 }
 
+/* One EACCES for the directory, not one "skipped" per candidate name. */
+static bool dir_searchable(const struct detect *d, const char *dir)
+{
+	DIR *dp;
+	int fd;
+
+	if (d->sr->live)
+		return faccessat(AT_FDCWD, dir, X_OK, AT_EACCESS) == 0 || errno != EACCES;
+	dp = sr_opendir(d->sr, dir);
+	if (!dp)
+		return errno != EACCES && errno != EPERM;
+	fd = openat(dirfd(dp), ".", O_PATH | O_CLOEXEC);
+	closedir(dp);
+	if (fd >= 0)
+		close(fd);
+	return true;
+}
+
 static void scan_bin_dir(struct detect *d, const char *dir)
 {
 	const char *bad;
 
 	if (check_dir(d, dir, &bad) < 0)
 		return;
-	for (size_t i = 0; i < NPROBES && d->n < d->max; i++)
+	if (!dir_searchable(d, dir)) {
+		struct vmm_found *f = add_slot(d, "unknown", dir, true);
+
+		if (f)
+			skip(f, "directory cannot be searched (permission)");
+		return;
+	}
+	for (size_t i = 0; i < NPROBES; i++)
 		look_at(d, dir, bad, &probes[i]);
 }
 
@@ -720,12 +817,14 @@ static void add_libkrun(struct detect *d, const char *dir, const char *name)
 	r = stat_below(d, path, &st);
 	if (r == 0 && !first_sight(d, &st))
 		return;
-	f = add(d, "libkrun", path);
-	if (!f)
+	if (r < 0 && errno_is_fault(r))
 		return;
 	bad = r < 0 ? stat_error(r) : distrust(d, &st, false, why, sizeof(why));
 	if (!bad)
 		bad = real_dir_distrust(d, path);
+	f = add_slot(d, "libkrun", path, bad != NULL);
+	if (!f)
+		return;
 	if (bad) {
 		skip(f, bad);
 		return;
@@ -735,41 +834,57 @@ static void add_libkrun(struct detect *d, const char *dir, const char *name)
 	snprintf(f->note, sizeof(f->note), "version from the file name");
 }
 
+/*
+ * libkrun by its SONAME link (libkrun.so.1 -> libkrun.so.1.9.4, made by the
+ * package and ldconfig): a readlink per name instead of listing library
+ * directories of thousands of files.
+ */
 static void scan_lib_dir(struct detect *d, const char *dir)
 {
-	char best[128] = "";
-	struct dirent *e;
-	DIR *dp = sr_opendir(d->sr, dir);
+	static const char *const sonames[] = { "libkrun.so.1", "libkrun-sev.so.1" };
+	char path[300], best[128] = "";
 
-	if (!dp)
-		return;
-	while ((e = readdir(dp)))
-		if ((!strncmp(e->d_name, "libkrun.so.", 11) ||
-		     !strncmp(e->d_name, "libkrun-sev.so.", 15)) &&
-		    strlen(e->d_name) < sizeof(best) &&
-		    (!best[0] || better_libkrun(e->d_name, best)))
-			snprintf(best, sizeof(best), "%s", e->d_name);
-	closedir(dp);
+	for (size_t i = 0; i < sizeof(sonames) / sizeof(sonames[0]); i++) {
+		static char target[256];
+		const char *name = sonames[i], *base;
+		ssize_t n = -1;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, sonames[i]);
+		if (d->sr->live) {
+			n = readlink(path, target, sizeof(target) - 1);
+		} else {
+			/* the directory opened inside the tree, the link read from there */
+			DIR *dp = sr_opendir(d->sr, dir);
+
+			if (dp) {
+				n = readlinkat(dirfd(dp), sonames[i], target, sizeof(target) - 1);
+				closedir(dp);
+			}
+		}
+		if (n > 0) {
+			target[n] = '\0';
+			base = strrchr(target, '/');
+			name = base ? base + 1 : target;
+		} else if (stat_below(d, path, &(struct stat){ 0 }) < 0) {
+			continue;
+		}
+		if (strlen(name) < sizeof(best) && (!best[0] || better_libkrun(name, best)))
+			snprintf(best, sizeof(best), "%s", name);
+	}
 	if (best[0])
 		add_libkrun(d, dir, best);
 }
 
-/* /usr/lib/aarch64-linux-gnu and friends. */
+/* /usr/lib/aarch64-linux-gnu and friends: the multiarch triplets KVM hosts use. */
 static void scan_multiarch(struct detect *d)
 {
+	static const char *const triplets[] = { "aarch64-linux-gnu", "x86_64-linux-gnu" };
 	char sub[300];
-	struct dirent *e;
-	DIR *dp = sr_opendir(d->sr, "/usr/lib");
 
-	if (!dp)
-		return;
-	while ((e = readdir(dp)) && d->n < d->max) {
-		if (!strstr(e->d_name, "-linux-gnu") || e->d_name[0] == '.')
-			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "/usr/lib/%s", e->d_name) < sizeof(sub))
-			scan_lib_dir(d, sub);
+	for (size_t i = 0; i < sizeof(triplets) / sizeof(triplets[0]); i++) {
+		snprintf(sub, sizeof(sub), "/usr/lib/%s", triplets[i]);
+		scan_lib_dir(d, sub);
 	}
-	closedir(dp);
 }
 
 /* libvirt is judged with the QEMU it runs: lend it that QEMU's version. */
@@ -802,9 +917,9 @@ static int detect_run(struct detect *d, const char *const *bin_dirs, const char 
 		      bool multiarch)
 {
 	d->deadline_ms = now_ms() + (d->timeout_ms > 0 ? d->timeout_ms : 0);
-	for (int i = 0; bin_dirs[i] && d->n < d->max; i++)
+	for (int i = 0; bin_dirs[i]; i++)
 		scan_bin_dir(d, bin_dirs[i]);
-	for (int i = 0; lib_dirs[i] && d->n < d->max; i++)
+	for (int i = 0; lib_dirs[i]; i++)
 		scan_lib_dir(d, lib_dirs[i]);
 	if (multiarch)
 		scan_multiarch(d);

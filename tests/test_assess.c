@@ -300,6 +300,269 @@ static void test_vmms(void)
 	ok(A.vmms[0].max_guest_ram > 0, "per-VMM largest RAM filled");
 }
 
+static void add_vmm(const char *name, const char *version)
+{
+	snprintf(W.vmms[W.nvmms].name, sizeof(W.vmms[0].name), "%s", name);
+	snprintf(W.vmms[W.nvmms].version, sizeof(W.vmms[0].version), "%s", version);
+	W.nvmms++;
+}
+
+/* This machine's kind of host: x86-64, KVM measured and working. */
+static void x86_host(void)
+{
+	memset(&F, 0, sizeof(F));
+	memset(&O, 0, sizeof(O));
+	memset(&W, 0, sizeof(W));
+	F.arch = ARCH_X86_64;
+	snprintf(F.arch_name, sizeof(F.arch_name), "x86_64");
+	snprintf(F.kernel_release, sizeof(F.kernel_release), "6.18.44");
+	F.live = F.dev_known = F.dev_present = F.dev_accessible = true;
+	F.page_size = 4096;
+	O.probed = true;
+	O.api_version = 12;
+	O.ipa_limit = -1;
+	O.default_vm.result = PR_CREATED;
+	O.run.result = RUN_EXITED;
+	O.run.exit_reason = 6;
+}
+
+/* The README's what-if: a 36-bit arm64 host class, kernel 6.1.0, QEMU 6.2 and 7.2.6. */
+static void readme_whatif(void)
+{
+	W.ipa_limit = 36;
+	snprintf(W.kernel, sizeof(W.kernel), "6.1.0");
+	add_vmm("qemu", "6.2");
+	add_vmm("qemu", "7.2.6");
+	add_vmm("firecracker", "1.7.0");
+}
+
+/* The verdict everywhere must be this one. */
+static void same_verdict(const char *where)
+{
+	is_str(kernel_behaviour_name(A.behaviour), "default-rejected", "%s: 6.1.0 on 36 bits",
+	       where);
+	ok(!A.behaviour_measured, "%s: predicted, not measured", where);
+	is_int(A.judged_arch, ARCH_ARM64, "%s: an arm64 host is judged", where);
+	is_int(A.ipa_limit, 36, "%s: the given limit is used", where);
+	is_int(A.nvmms, 3, "%s: three VMMs judged", where);
+	is_str(vmm_verdict_name(A.vmms[0].verdict), "fails", "%s: QEMU 6.2 fails", where);
+	is_str(vmm_verdict_name(A.vmms[1].verdict), "limited", "%s: QEMU 7.2.6 limited", where);
+	is_str(vmm_verdict_name(A.vmms[2].verdict), "works", "%s: Firecracker 1.7.0 works", where);
+	is_int(A.status, ST_CRITICAL, "%s: CRITICAL", where);
+	ok(!strncmp(A.summary, "qemu 6.2 fails; ", 16), "%s: summary names QEMU 6.2: %s", where,
+	   A.summary);
+	is_int(A.max_guest_ram, (1ULL << 36) - (2ULL << 30), "%s: RAM figure of 36 bits", where);
+}
+
+static void test_whatif_any_host(void)
+{
+	/* x86-64, root: measured x86 KVM; the verdict is about the arm64 class. */
+	x86_host();
+	readme_whatif();
+	run();
+	same_verdict("x86-64, root");
+	ok(A.other_host, "x86-64: the judged host is not this host");
+	ok(strstr(A.judged_host, "arm64 host with a 36-bit IPA limit, kernel 6.1.0") != NULL,
+	   "x86-64: the report says which host is judged: %s", A.judged_host);
+	ok(strstr(A.judged_host, "x86_64 host") != NULL, "x86-64: and which host measured");
+	ok(strstr(A.summary, "(predicted)") && strstr(A.summary, "an arm64 host class"),
+	   "x86-64: summary says predicted, for an arm64 host");
+	ok(strstr(A.default_vmm, "on a 36-bit host") != NULL, "x86-64: not 'this 36-bit host'");
+
+	/* An anomaly of this x86 host's own KVM is not the arm64 verdict. */
+	O.api_version = 11;
+	run();
+	is_int(A.status, ST_CRITICAL, "x86-64, odd API version: still the what-if verdict");
+	O.api_version = 12;
+
+	/* --no-probe. */
+	O.probed = false;
+	snprintf(O.skip_reason, sizeof(O.skip_reason), "--no-probe given");
+	run();
+	same_verdict("x86-64, --no-probe");
+
+	/* Ordinary user: /dev/kvm 0600 root. */
+	F.dev_accessible = false;
+	F.dev_mode = 0600;
+	snprintf(F.dev_group, sizeof(F.dev_group), "root");
+	O.open_errno = EACCES;
+	run();
+	same_verdict("x86-64, ordinary user");
+	ok(A.nfindings > 0 && strstr(A.findings[A.nfindings - 1], "cannot open /dev/kvm"),
+	   "ordinary user: the access problem stays a finding");
+	ok(!strstr(A.fix, "run as root"), "ordinary user: no advice to run as root: %s", A.fix);
+
+	/* arm64, offline tree of another class (44 bits): --ipa-limit wins. */
+	arm64_host(44);
+	O.probed = false;
+	O.ipa_limit = -1;
+	F.live = F.dev_known = false;
+	F.log_ipa_limit = 44;
+	readme_whatif();
+	run();
+	same_verdict("arm64 --sysroot (44-bit tree)");
+	ok(!A.other_host, "arm64 tree: this host, with the what-if inputs");
+
+	/* arm64, live, ordinary user: nothing measured, still answered. */
+	arm64_host(36);
+	O.probed = false;
+	O.ipa_limit = -1;
+	F.dev_accessible = false;
+	O.open_errno = EACCES;
+	readme_whatif();
+	run();
+	same_verdict("arm64, ordinary user");
+
+	/* arm64, root, measured 36 bits, fixed kernel. */
+	arm64_host(36);
+	O.default_vm.result = PR_REJECTED;
+	O.default_vm.err = EINVAL;
+	readme_whatif();
+	run();
+	same_verdict("arm64, root");
+}
+
+static void test_whatif_limits(void)
+{
+	char msg[256] = "";
+
+	/* --kernel on x86 without a limit has nothing to apply to: a usage error. */
+	x86_host();
+	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
+	is_int(whatif_check(&F, &W, msg, sizeof(msg)), -EINVAL, "x86 --kernel alone: refused");
+	ok(strstr(msg, "--ipa-limit") && strstr(msg, "x86_64"), "and says what to add: %s", msg);
+	W.ipa_limit = 36;
+	is_int(whatif_check(&F, &W, msg, sizeof(msg)), 0, "x86 --kernel --ipa-limit: accepted");
+	F.arch = ARCH_UNKNOWN;
+	W.ipa_limit = 0;
+	is_int(whatif_check(&F, &W, msg, sizeof(msg)), -EINVAL, "unknown arch --kernel: refused");
+	arm64_host(36);
+	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
+	is_int(whatif_check(&F, &W, msg, sizeof(msg)), 0, "arm64 --kernel alone: accepted");
+
+	/* --ipa-limit without --kernel from x86: no kernel to predict from below 40 bits. */
+	x86_host();
+	W.ipa_limit = 36;
+	add_vmm("firecracker", "1.7.0");
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "unknown", "x86 --ipa-limit 36 alone: unknown");
+	ok(strstr(A.behaviour_basis, "--kernel") != NULL, "and says to give --kernel: %s",
+	   A.behaviour_basis);
+	is_int(A.status, ST_UNKNOWN, "x86 --ipa-limit 36 alone: UNKNOWN");
+	is_str(vmm_verdict_name(A.vmms[0].verdict), "works", "a sized VMM still works");
+	W.ipa_limit = 44;
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-fits", "x86 --ipa-limit 44: fits");
+	is_int(A.status, ST_OK, "x86 --ipa-limit 44: OK");
+
+	/* x86 VMMs found on this host are not the arm64 host's. */
+	F.nvmms_found = 1;
+	snprintf(F.vmms_found[0].name, sizeof(F.vmms_found[0].name), "qemu");
+	snprintf(F.vmms_found[0].version, sizeof(F.vmms_found[0].version), "6.2");
+	run();
+	is_int(A.nvmms, 1, "x86 --ipa-limit: the VMM found here is not judged");
+	ok(A.nfindings > 0 && strstr(A.findings[0], "name them with --vmm"), "and says so");
+
+	/* --vmm alone on x86 judges this x86 host. */
+	W.ipa_limit = 0;
+	run();
+	ok(!A.other_host, "x86 --vmm alone: this host");
+	is_str(kernel_behaviour_name(A.behaviour), "not-applicable", "x86 --vmm alone: x86");
+	is_int(A.nvmms, 2, "x86 --vmm alone: found and named VMMs judged");
+
+	/* arm64, no access, no log: --kernel alone cannot tell, and says why. */
+	arm64_host(36);
+	O.probed = false;
+	O.ipa_limit = -1;
+	F.dev_accessible = false;
+	O.open_errno = EACCES;
+	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
+	run();
+	is_int(A.status, ST_UNKNOWN, "arm64 no access, no limit: UNKNOWN");
+	ok(strstr(A.summary, "give --ipa-limit") != NULL, "and says to give --ipa-limit: %s",
+	   A.summary);
+	F.log_ipa_limit = 36;
+	run();
+	is_int(A.status, ST_CRITICAL, "arm64 no access, log limit 36, 5.10.23: CRITICAL");
+
+	/* Every --vmm is judged, however many VMMs were found. */
+	arm64_host(36);
+	F.nvmms_found = KIC_MAX_VMMS;
+	for (int i = 0; i < KIC_MAX_VMMS; i++)
+		snprintf(F.vmms_found[i].name, sizeof(F.vmms_found[i].name), "qemu");
+	for (int i = 0; i < KIC_MAX_VMMS; i++)
+		add_vmm("firecracker", "0.24.0");
+	run();
+	is_int(A.nvmms, 2 * KIC_MAX_VMMS, "24 found and 24 named: all judged");
+}
+
+static void test_summary(void)
+{
+	static const char *const names[][2] = {
+		{ "qemu", "6.2" },	     { "firecracker", "0.24.0" },
+		{ "libkrun", "0.1.7" },	     { "cloud-hypervisor", "15.0" },
+		{ "qemu", "5.2" },	     { "qemu", "4.2.1" },
+		{ "firecracker", "0.23.0" }, { "libvirt", "6.2" },
+		{ "qemu", "6.1.1" },	     { "qemu", "6.0.1" },
+		{ "qemu", "5.1.0" },	     { "qemu", "5.0.1" },
+	};
+	const char *p, *end;
+	int n = sizeof(names) / sizeof(names[0]);
+	bool whole = true;
+
+	arm64_host(36);
+	O.default_vm.result = PR_REJECTED;
+	O.default_vm.err = EINVAL;
+	for (int i = 0; i < n; i++)
+		add_vmm(names[i][0], names[i][1]);
+	run();
+	for (int i = 0; i < n; i++)
+		is_str(vmm_verdict_name(A.vmms[i].verdict), "fails", "%s %s fails on 36 bits",
+		       names[i][0], names[i][1]);
+	ok(!strncmp(A.summary, "12 VMMs fail: qemu 6.2, firecracker 0.24.0, ", 44),
+	   "many VMMs: counted, then listed: %s", A.summary);
+	/* Each listed item is a whole "name version" of a failing VMM. */
+	p = A.summary + strlen("12 VMMs fail: ");
+	end = strstr(p, "; ");
+	ok(end != NULL, "the list ends with a separator");
+	while (end && p < end) {
+		const char *q = strstr(p, ", ");
+		size_t len = (size_t)((q && q < end ? q : end) - p);
+		bool found = len == 3 && !strncmp(p, "...", 3);
+
+		for (int i = 0; i < n && !found; i++) {
+			char item[64];
+
+			snprintf(item, sizeof(item), "%s %s", names[i][0], names[i][1]);
+			found = strlen(item) == len && !strncmp(p, item, len);
+		}
+		if (!found)
+			whole = false;
+		p += len + 2;
+	}
+	ok(whole, "the list holds only whole items and '...'");
+	ok(strstr(A.summary, "; default-rejected (measured)") != NULL,
+	   "the behaviour follows after a separator");
+
+	/* Few VMMs: every one with its verdict. */
+	arm64_host(36);
+	O.default_vm.result = PR_REJECTED;
+	O.default_vm.err = EINVAL;
+	add_vmm("qemu", "6.2");
+	add_vmm("libkrun", "0.1.7");
+	run();
+	ok(!strncmp(A.summary, "qemu 6.2 fails, libkrun 0.1.7 fails; default-rejected", 53),
+	   "two VMMs: listed with verdicts: %s", A.summary);
+
+	/* A 32-bit limit: one size, said once. */
+	arm64_host(32);
+	O.default_vm.result = PR_REJECTED;
+	O.default_vm.err = EINVAL;
+	run();
+	ok(strstr(A.sized_vmm, "VMs of 32 bits only") != NULL, "32 bits: %s", A.sized_vmm);
+	ok(!strstr(A.sized_vmm, "32 to 32"), "32 bits: no '32 to 32'");
+}
+
 int main(void)
 {
 	test_measured();
@@ -307,5 +570,8 @@ int main(void)
 	test_offline();
 	test_access();
 	test_predict();
+	test_whatif_any_host();
+	test_whatif_limits();
+	test_summary();
 	return done_testing();
 }

@@ -183,7 +183,7 @@ is "$?" 1 "--output: exit code is still the verdict"
 contains "$(cat "$tmp/m.prom")" "kvm_ipa_status 1" "--output wrote the metrics"
 is "$(ls -A "$tmp" | grep -c '^\.kvm-ipa-check')" 0 "--output leaves no temp file"
 "$BIN" --sysroot "$tmp/base" --output /nonexistent/dir/x.prom 2>"$tmp/err"
-is "$?" 3 "--output into a missing directory: exit 3"
+is "$?" 74 "--output into a missing directory: exit 74 (EX_IOERR)"
 contains "$(cat "$tmp/err")" "cannot write" "--output failure says why"
 
 done_testing

@@ -48,7 +48,7 @@ fi
 pass "--help lists $nlong long and $(wc -l <"$tmp/short") short options"
 
 colors="always auto never"
-vmms="qemu libvirt kvmtool firecracker cloud-hypervisor crosvm libkrun gvisor solo5-hvt kvm-ioctls"
+vmms="qemu libvirt kvmtool firecracker cloud-hypervisor crosvm libkrun gvisor solo5-hvt hyperlight dragonball kvm-ioctls"
 # The program names the VMMs it knows when given one it does not.
 if [ -f "$BIN" ] && [ -x "$BIN" ]; then
 	known=$("$BIN" --no-probe --no-exec --vmm=no-such-vmm 2>&1 >/dev/null |

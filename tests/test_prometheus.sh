@@ -431,7 +431,7 @@ is "$(ls -A "$D")" "kvm_ipa.prom" "no temp file left behind after 200 rewrites"
 # A rename that fails (the target is a directory) leaves no temp file.
 mkdir -p "$tmp/fail/kvm_ipa.prom"
 "$BIN" --prometheus --sysroot "$tmp/ok" --output "$tmp/fail/kvm_ipa.prom" 2>"$tmp/fail.err"
-is "$?" 3 "--output onto a directory: exit 3"
+is "$?" 74 "--output onto a directory: exit 74 (EX_IOERR: the report was not written)"
 contains "$(cat "$tmp/fail.err")" "kvm-ipa-check:" "--output failure: says why on stderr"
 is "$(ls -A "$tmp/fail")" "kvm_ipa.prom" "--output failure: no temp file left behind"
 

@@ -1,32 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The one print path: the same calls give text or JSON; JSON escaping holds. */
+/*
+ * The JSON writer (json_writer.c) alone: layout, typed values, escaping,
+ * and that misuse aborts instead of printing broken JSON; text_clean. The
+ * renderers' whole output is checked by the golden files
+ * (tests/test_golden.sh).
+ */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "report.h"
+#include "check.h"
+#include "json_writer.h"
 #include "tap.h"
 
-static char *render(bool json)
+static char *render(void)
 {
+	struct json_writer jw;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	print_begin(f, json);
-	print_string(PRINT_ANY, "arch", "arch %s\n", "arm64");
-	print_int(PRINT_ANY, "bits", "bits %lld\n", 44);
-	print_hex(PRINT_ANY, "gpa", "gpa 0x%llx\n", 0xfffff0000ULL);
-	print_bool(PRINT_ANY, "ok", "ok %s\n", true);
-	print_null(PRINT_JSON, "none", NULL);
-	print_string(PRINT_FP, NULL, "text only %s\n", "x");
-	open_json_array("list");
-	print_int(PRINT_JSON, NULL, NULL, 1);
-	print_int(PRINT_JSON, NULL, NULL, 2);
-	close_json_array();
-	open_json_object("obj");
-	close_json_object();
-	print_end();
+	jsonw_init(&jw, f);
+	jsonw_start_object(&jw);
+	jsonw_string_field(&jw, "arch", "arm64");
+	jsonw_int_field(&jw, "bits", 44);
+	jsonw_int_field(&jw, "neg", -1);
+	jsonw_uint_field(&jw, "ram", 18446744073709551615ULL);
+	jsonw_hex_field(&jw, "gpa", 0xfffff0000ULL);
+	jsonw_bool_field(&jw, "ok", true);
+	jsonw_null_field(&jw, "none");
+	jsonw_string_field(&jw, "nullstr", NULL);
+	jsonw_name(&jw, "list");
+	jsonw_start_array(&jw);
+	jsonw_int(&jw, 1);
+	jsonw_string(&jw, "two");
+	jsonw_start_object(&jw);
+	jsonw_bool_field(&jw, "x", false);
+	jsonw_end_object(&jw);
+	jsonw_end_array(&jw);
+	jsonw_name(&jw, "obj");
+	jsonw_start_object(&jw);
+	jsonw_end_object(&jw);
+	jsonw_name(&jw, "arr");
+	jsonw_start_array(&jw);
+	jsonw_end_array(&jw);
+	jsonw_end_object(&jw);
 	fclose(f);
 	return buf;
 }
@@ -42,18 +63,74 @@ static char *escape(const char *s)
 	return buf;
 }
 
+/* Runs a misuse of the writer in a child; true if it died of SIGABRT. */
+static bool aborts(int misuse)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		struct json_writer jw;
+		FILE *f = fopen("/dev/null", "we");
+
+		jsonw_init(&jw, f);
+		jsonw_start_object(&jw);
+		switch (misuse) {
+		case 0: /* a value without a name in an object */
+			jsonw_int(&jw, 1);
+			break;
+		case 1: /* a name in an array */
+			jsonw_name(&jw, "a");
+			jsonw_start_array(&jw);
+			jsonw_name(&jw, "b");
+			break;
+		case 2: /* closing an array that is an object */
+			jsonw_end_array(&jw);
+			break;
+		case 3: /* one close too many */
+			jsonw_end_object(&jw);
+			jsonw_end_object(&jw);
+			break;
+		case 4: /* nesting past JSONW_MAX_NEST */
+			for (int i = 0; i <= JSONW_MAX_NEST; i++) {
+				jsonw_name(&jw, "n");
+				jsonw_start_object(&jw);
+			}
+			break;
+		case 5: /* exactly JSONW_MAX_NEST: fine */
+			for (int i = 0; i < JSONW_MAX_NEST; i++) {
+				jsonw_name(&jw, "n");
+				jsonw_start_object(&jw);
+			}
+			break;
+		}
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return false;
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
+}
+
 int main(void)
 {
-	char *t = render(false), *j = render(true), *e;
+	char *j = render(), *e;
 
-	is_str(t, "arch arm64\nbits 44\ngpa 0xfffff0000\nok yes\ntext only x\n",
-	       "text mode prints the fmt of PRINT_ANY and PRINT_FP only");
-	is_str(j, "{\n  \"arch\": \"arm64\",\n  \"bits\": 44,\n  \"gpa\": \"0xfffff0000\",\n"
-		  "  \"ok\": true,\n  \"none\": null,\n  \"list\": [\n    1,\n    2\n  ],\n"
-		  "  \"obj\": {}\n}\n",
-	       "JSON mode prints keys, typed values, arrays and hex strings");
-	free(t);
+	is_str(j,
+	       "{\n  \"arch\": \"arm64\",\n  \"bits\": 44,\n  \"neg\": -1,\n"
+	       "  \"ram\": 18446744073709551615,\n  \"gpa\": \"0xfffff0000\",\n"
+	       "  \"ok\": true,\n  \"none\": null,\n  \"nullstr\": null,\n"
+	       "  \"list\": [\n    1,\n    \"two\",\n    {\n      \"x\": false\n    }\n  ],\n"
+	       "  \"obj\": {},\n  \"arr\": []\n}\n",
+	       "members and elements one a line, two spaces a level, typed values, "
+	       "hex strings, empty containers inline, newline after the outermost close");
 	free(j);
+
+	ok(aborts(0), "a value without a name inside an object aborts");
+	ok(aborts(1), "a name inside an array aborts");
+	ok(aborts(2), "closing the wrong kind of container aborts");
+	ok(aborts(3), "closing more than was opened aborts");
+	ok(aborts(4), "nesting past JSONW_MAX_NEST aborts");
+	ok(!aborts(5), "nesting JSONW_MAX_NEST deep is allowed");
 
 	e = escape("a\"b\\c\n\t\x01\x7f");
 	is_str(e, "a\\\"b\\\\c\\n\\t\\u0001\\u007f", "control characters and quotes escaped");

@@ -18,7 +18,7 @@ PY=/usr/bin/python3 # sos's interpreter, whatever python3 comes first on PATH
 [ -x "$BIN" ] || skip "no binary at $BIN (build first)"
 [ "$(id -u)" -eq 0 ] || skip "needs root: sos report, apt-get and a private mount namespace"
 
-need sosreport python3 flake8 xz-utils util-linux
+need sosreport python3 flake8 xz-utils util-linux jq
 unshare -m true 2>/dev/null || skip "no private mount namespace here (unshare -m)"
 
 tmp=$(mktemp -d)
@@ -109,8 +109,25 @@ def cmds(p):
 p = make()
 check(p.tool_args() == ['--timeout', '20', '--no-default-probe'],
       "live: tool budget 20 s (a third of the 60 s command timeout), no type-0 probe")
-c = cmds(p)
-check(len(c) == 2, "two commands collected")
+allc = cmds(p)
+c = [x for x in allc if x['cmd'].startswith('kvm-ipa-check ')]
+check(len(c) == 2, "two runs of the tool collected")
+check(all(x['timeout'] == 60 for x in allc), "every command within sos's 60 s command timeout")
+from sos.utilities import is_executable
+jr = [x for x in allc if x['suggest_filename'] == 'journalctl_-k_kvm']
+check(bool(jr) == bool(is_executable('journalctl')) and
+      all(' -k -b 0 ' in x['cmd'] and '--grep' in x['cmd'] for x in jr),
+      "this boot's kernel messages about KVM from the journal (journalctl -k -b 0 --grep)")
+import re, shlex
+src = open(sys.argv[3]).read()
+table = src[src.index('pkg_vmms[] = {'):src.index('#define NPKG')]
+names = re.findall(r'\{ "([a-z0-9.+-]+)", "', table)
+check(set(names) == set(P.deb_vmm_packages) | set(P.rpm_vmm_packages),
+      "the plugin asks for exactly the packages src/sosreport.c reads back (%s)" % names)
+dp = [x for x in allc if x['suggest_filename'] == 'dpkg_-l_vmm']
+check(bool(dp) == bool(is_executable('dpkg')) and
+      all(shlex.split(x['cmd'])[2:] == list(P.deb_vmm_packages) for x in dp),
+      "dpkg -l of the VMM packages, on dpkg systems")
 js = [x for x in c if x['suggest_filename'] == 'kvm-ipa-check_--json']
 tx = [x for x in c if x['suggest_filename'] == 'kvm-ipa-check_--verbose']
 check(js and js[0]['cmd'].startswith('kvm-ipa-check --json ') and js[0]['stderr'] is False,
@@ -125,11 +142,12 @@ check(q.tool_args() == ['--timeout', '20', '--no-probe'], "-k kvm_ipa.probe=off:
 s = make(sysroot='/srv/host root')
 check(s.tool_args() == ['--timeout', '20', '--sysroot', '/srv/host root', '--no-probe'],
       "sos --sysroot: the tool reads the tree (--sysroot, --no-probe)")
-c = cmds(s)
+c = [x for x in cmds(s) if x['cmd'].startswith('kvm-ipa-check ')]
 check(all(not x['chroot'] for x in c) and all("'/srv/host root'" in x['cmd'] for x in c),
       "sos --sysroot: not chrooted, path quoted for sos's shlex split")
 a = make(sysroot='/srv/host', chroot='always')
-check(a.tool_args() == ['--timeout', '20', '--no-probe'] and all(x['chroot'] for x in cmds(a)),
+check(a.tool_args() == ['--timeout', '20', '--no-probe'] and
+      all(x['chroot'] for x in cmds(a) if x['cmd'].startswith('kvm-ipa-check ')),
       "--chroot=always: sos chroots into the tree, so no --sysroot")
 t = make()
 t.cmd_timeout = 3
@@ -150,7 +168,7 @@ mkdir -p "$tmp/bin"
 ln -s "$BIN" "$tmp/bin/kvm-ipa-check"
 # (from an empty directory: sos's is_executable() also tries the bare name there)
 mkdir -p "$tmp/empty"
-(cd "$tmp/empty" && $PY "$tmp/checks.py" "$REPO/contrib/sos" "$tmp/bin") >"$tmp/checks.out" 2>&1
+(cd "$tmp/empty" && $PY "$tmp/checks.py" "$REPO/contrib/sos" "$tmp/bin" "$REPO/src/sosreport.c") >"$tmp/checks.out" 2>&1
 rc=$?
 cat "$tmp/checks.out"
 _pass=$((_pass + $(grep -c '^ok - ' "$tmp/checks.out")))
@@ -233,6 +251,13 @@ d['tool_version'] == '$("$BIN" --version | awk '{print $2}')'
 d['verdict']['status'] in ('ok', 'warning', 'critical', 'unknown')
 "
 contains "$(cat "$T" 2>/dev/null)" "kvm-ipa-check " "live: verbose text report collected"
+is "$(cat "$tmp/live/x/sys/devices/system/cpu/possible" 2>/dev/null)" "$(cat /sys/devices/system/cpu/possible)" \
+	"live: the plugin alone copies sys/devices/system/cpu/possible (and arm64's midr_el1 files)"
+if [ -f "$tmp/live/x/sos_commands/kvm_ipa/dpkg_-l_vmm" ]; then
+	pass "live: dpkg -l of the VMM packages collected"
+else
+	fail "live: no sos_commands/kvm_ipa/dpkg_-l_vmm: $(ls "$tmp/live/x/sos_commands/kvm_ipa")"
+fi
 m=$(args_of live kvm-ipa-check_--json)
 contains "$m" "--json --timeout 20 --no-default-probe" "live: manifest records the tool's arguments"
 want_rc=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["exit_code"])' "$J" 2>/dev/null)
@@ -266,5 +291,120 @@ d['probes']['run'] is False
 d['exit_code'] == 1 and d['verdict']['status'] == 'warning'
 "
 is "${m##* }" 1 "sos --sysroot: manifest return code 1 (WARNING)"
+
+# jcmp FILE REF DESC "python expressions over d = FILE's JSON, l = REF's"
+jcmp() {
+	if python3 - "$1" "$2" "$4" <<'PY'
+import json, sys
+try:
+    d, l = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+except Exception as e:
+    print("#   not JSON:", e); sys.exit(1)
+bad = [x for x in sys.argv[3].strip().splitlines() if x.strip() and not eval(x)]
+for x in bad:
+    print("#   false:", x.strip())
+sys.exit(1 if bad else 0)
+PY
+	then pass "$3"; else fail "$3"; echo "#   output: $(head -c 1500 "$1")"; fi
+}
+
+# --- The archive as --sysroot (issue 11): a support engineer's offline verdict ---
+# sos's own plugins beside ours, as a default `sos report` has them.
+report bundle --only-plugins kvm_ipa,kernel,dpkg,processor,logs,pci
+is "$rc" 0 "sos report (kvm_ipa, kernel, dpkg, processor, logs, pci) exits 0"
+B=$tmp/bundle/x
+J=$B/sos_commands/kvm_ipa/kvm-ipa-check_--json
+[ -s "$J" ] && pass "bundle: the plugin's JSON is in the archive" || fail "bundle: no $J"
+"$BIN" --sysroot "$B" --json >"$tmp/b1.json" 2>"$tmp/b1.err"
+b1=$?
+is "$b1" "$(jq -r .exit_code "$J" 2>/dev/null)" "--sysroot on the archive: the live run's exit code"
+host=$(uname -n)
+jcmp "$tmp/b1.json" "$J" "--sysroot on the archive reproduces the live verdict, measured there and then" "
+d['host']['live'] is False and l['host']['live'] is True
+d['verdict']['status'] == l['verdict']['status']
+d['verdict']['summary'] == l['verdict']['summary']
+d['kernel_behaviour'] == l['kernel_behaviour'] and d['kernel_behaviour_measured'] == l['kernel_behaviour_measured']
+d['assessed_ipa_limit'] == l['assessed_ipa_limit'] and d['host']['pa_bits'] == l['host']['pa_bits']
+[(v['name'], v['verdict']) for v in d['vmms']] == [(v['name'], v['verdict']) for v in l['vmms'] if not v['what_if']]
+d['probes']['run'] == l['probes']['run'] and d['probes'].get('vcpu_run') == l['probes'].get('vcpu_run')
+d['probes'].get('memslots') == l['probes'].get('memslots') and d['kvm'] == l['kvm']
+d['host']['notes'][0].startswith('measured on $host at 2')
+d['host']['notes'][0].endswith(' by kvm-ipa-check ' + l['tool_version'])
+"
+"$BIN" --sysroot "$B" >"$tmp/b1.txt" 2>&1
+contains "$(cat "$tmp/b1.txt")" "measured on $host at" "text report says where and when it was measured"
+
+# The same archive without the plugin's JSON: sos's own files, notes for what was lost.
+rm -f "$J"
+"$BIN" --sysroot "$B" --json >"$tmp/b2.json" 2>"$tmp/b2.err"
+b2=$?
+jcmp "$tmp/b2.json" "$tmp/b1.json" "without the plugin's JSON: the verdict from sos's own files, saying what was lost" "
+d['host']['arch'] == l['host']['arch'] and d['host']['kernel_release'] == l['host']['kernel_release']
+d['verdict']['status'] == l['verdict']['status'] and d['kernel_behaviour'] == l['kernel_behaviour']
+d['probes']['run'] is False and 'not probed' in d['probes']['skipped_reason']
+any('no kvm-ipa-check report' in n and 'nothing was measured' in n for n in d['host']['notes'])
+not any(n.startswith('measured on') for n in d['host']['notes'])
+"
+is "$b2" "$b1" "without the plugin's JSON: the same exit code on this host"
+release=$(awk '{print $3}' "$B/sos_commands/kernel/uname_-a")
+is "$release" "$(uname -r)" "sos's uname -a in the archive is this kernel's"
+
+# --- Fixture sos-m1-36 (arm64, synthetic: no M1 here): both ways, and what each loses ---
+F=$REPO/tests/fixtures/sos-m1-36
+"$BIN" --sysroot "$F" --json >"$tmp/f1.json"
+is "$?" 1 "sos-m1-36 with the plugin's report: WARNING (36-bit fixed kernel)"
+jcheck "$tmp/f1.json" "sos-m1-36: the measured report re-assessed, what-if VMMs of that run dropped" "
+d['host']['notes'][0] == 'measured on mbp-m1 at 2024-09-30 10:12:44 by kvm-ipa-check 0.1.0'
+d['probes']['run'] is True and d['kvm']['ipa_limit'] == 36 and d['assessed_ipa_limit'] == 36
+d['kernel_behaviour'] == 'default-rejected' and d['verdict']['status'] == 'warning'
+[(v['name'], v['verdict']) for v in d['vmms']] == [('qemu', 'limited'), ('libvirt', 'limited')]
+len(d['probes']['ipa_sizes']) == 6 and d['probes']['memslots'][3]['errno'] == 'EFAULT'
+{e['source'] for e in d['host']['evidence']} >= {'kvm-cap-ipa-size', 'kvm-one-reg-id_aa64mmfr0', 'kernel-log'}
+"
+cp -a "$F" "$tmp/f2"
+rm -rf "$tmp/f2/sos_commands/kvm_ipa" "$tmp/f2"/sys/devices/system/cpu/cpu*/regs
+"$BIN" --sysroot "$tmp/f2" --json >"$tmp/f2.json"
+is "$?" 1 "sos-m1-36 without the plugin: still WARNING, from the journal and dpkg -l"
+jcheck "$tmp/f2.json" "sos-m1-36 without the plugin: MIDRs from cpuinfo, limit from this boot's journal, VMMs from dpkg -l" "
+d['host']['cpus'][0]['midr'] == '0x611f0221' and d['host']['cpus'][4]['midr'] == '0x611f0231'
+d['host']['log_ipa_limit'] == 36 and d['kernel_behaviour'] == 'default-rejected'
+d['kernel_behaviour_measured'] is False and d['probes']['run'] is False
+sorted((v['name'], v['version']) for v in d['vmms']) == [('libvirt', '9.0.2'), ('qemu', '9.0.2')]
+any('rebuilt from proc/cpuinfo' in n for n in d['host']['notes'])
+any('no kvm-ipa-check report' in n for n in d['host']['notes'])
+any('top of RAM unknown' in n for n in d['host']['notes'])
+"
+# The ring buffer wrapped and no journal: UNKNOWN, and the notes say why.
+rm -f "$tmp/f2/sos_commands/logs/"journalctl_*
+"$BIN" --sysroot "$tmp/f2" --json >"$tmp/f3.json"
+is "$?" 3 "sos-m1-36, wrapped dmesg and no journal: UNKNOWN"
+jcheck "$tmp/f3.json" "wrapped ring buffer: the notes list what is missing (was notes: [])" "
+d['verdict']['status'] == 'unknown'
+any('IPA Size Limit' in n and 'reaches back to boot' in n for n in d['host']['notes'])
+any(\"this boot's journal\" in n for n in d['host']['notes'])
+"
+# A plain tree whose log wrapped (no sosreport at all): a note too.
+mktree "$tmp/wrapped" 6.1.0-28-arm64 "wlan0: associated"
+"$BIN" --sysroot "$tmp/wrapped" --json >"$tmp/w.json"
+jcheck "$tmp/w.json" "plain tree, wrapped log: UNKNOWN with a note, never notes: []" "
+d['verdict']['status'] == 'unknown' and len(d['host']['notes']) > 0
+"
+# A damaged report in the archive: said, and the archive's own files used.
+cp -a "$F" "$tmp/f4"
+printf '{"schema_version": 1, "host": {"arch": "arm64"' >"$tmp/f4/sos_commands/kvm_ipa/kvm-ipa-check_--json"
+"$BIN" --sysroot "$tmp/f4" --json >"$tmp/f4.json"
+jcheck "$tmp/f4.json" "truncated plugin JSON: ignored with a note, verdict from sos's files" "
+any('not a kvm-ipa-check report' in n for n in d['host']['notes']) and d['probes']['run'] is False
+d['verdict']['status'] == 'warning'
+"
+: >"$tmp/f4/sos_commands/kvm_ipa/kvm-ipa-check_--json"
+"$BIN" --sysroot "$tmp/f4" --json >"$tmp/f5.json"
+jcheck "$tmp/f5.json" "empty plugin JSON (the tool timed out): said" "
+any('empty' in n for n in d['host']['notes'])
+"
+# A tarball is not extracted by the tool: a clear message.
+out=$("$BIN" --sysroot "$tmp/bundle/out/$(ls "$tmp/bundle/out" | grep -v 'md5\|sha256' | head -n 1)" 2>&1)
+is "$?" 64 "--sysroot on the tarball itself: usage error"
+contains "$out" "tar -xf" "--sysroot on a tarball says to extract it first"
 
 done_testing

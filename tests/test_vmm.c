@@ -14,18 +14,20 @@
 #include "vmm.h"
 
 #define GiB (1ULL << 30)
+#define MiB (1ULL << 20)
 
 /* How a release behaves; the expected verdicts per host follow from it. */
 enum cls {
 	C_TYPE0,       /* type 0, high device regions beyond 36 bits (QEMU <= 3.1) */
 	C_TYPE0_PLAIN, /* type 0, map within 33 bits (old FC, kvmtool, CH, crosvm, ...) */
-	C_TYPE0_RAM,   /* type 0, memory up to 40 bits (gVisor) */
+	C_TYPE0_RAM,   /* type 0, memory up to 40 bits (gVisor before 2026-07-14) */
+	C_GVISOR_ANY,  /* gVisor of unknown release: the two above disagree under pKVM */
 	C_FIXED40,     /* asks for its fixed 40-bit map (QEMU 4.0-6.2) */
 	C_FITS,	       /* map cut to the limit (QEMU >= 7.0) */
 	C_SIZED,       /* host maximum or minimal: fits anything from 32 bits */
+	C_SIZED_OPT,   /* host maximum, but options need regions above 2^36 (FC >= 1.13) */
 	C_PROBE0,      /* libvirt: type-0 probe, then QEMU >= 7.0 */
 	C_PROBE_OK,    /* libvirt: sized probe, then QEMU >= 7.0 */
-	C_UNVERIFIED,  /* type 0 or sized, not known which (libkrun 0.1.8) */
 	C__N,
 };
 
@@ -36,11 +38,11 @@ enum cls {
 #define F VV_FAILS
 #define H VV_HANGS
 static const enum vmm_verdict on36[C__N][6] = {
-	[C_TYPE0] = { U, U, F, L, H, U },      [C_TYPE0_PLAIN] = { U, U, F, W, H, U },
-	[C_TYPE0_RAM] = { U, U, F, F, H, U },  [C_FIXED40] = { F, F, F, F, F, F },
-	[C_FITS] = { L, L, L, L, L, L },       [C_SIZED] = { W, W, W, W, W, W },
-	[C_PROBE0] = { U, U, F, L, L, U },     [C_PROBE_OK] = { L, L, L, L, L, L },
-	[C_UNVERIFIED] = { U, U, U, W, U, U },
+	[C_TYPE0] = { U, U, F, L, H, U },     [C_TYPE0_PLAIN] = { U, U, F, W, H, U },
+	[C_TYPE0_RAM] = { U, U, F, F, H, U }, [C_GVISOR_ANY] = { U, U, F, U, H, U },
+	[C_FIXED40] = { F, F, F, F, F, F },   [C_FITS] = { L, L, L, L, L, L },
+	[C_SIZED] = { W, W, W, W, W, W },     [C_SIZED_OPT] = { L, L, L, L, L, L },
+	[C_PROBE0] = { U, U, F, L, L, U },    [C_PROBE_OK] = { L, L, L, L, L, L },
 };
 #undef W
 #undef L
@@ -79,40 +81,51 @@ static const struct vcase {
 	{ "libvirt", "8.1.1", C_PROBE_OK },
 	{ "libvirt", "8.1.2", C_PROBE_OK },
 	{ "libvirt", "8.2.0", C_PROBE_OK },
-	/* kvmtool: source dates around 2021-08-22 */
-	{ "kvmtool", "20210821", C_TYPE0_PLAIN },
+	/* kvmtool: committed 2021-08-31 (authored 2021-08-22) */
+	{ "kvmtool", "20210822", C_TYPE0_PLAIN },
+	{ "kvmtool", "20210830", C_TYPE0_PLAIN },
 	{ "lkvm", "0.20170904-1", C_TYPE0_PLAIN },
-	{ "kvmtool", "20210822", C_SIZED },
-	{ "kvmtool", "2021-08-22", C_SIZED },
-	{ "kvmtool", "20210823", C_SIZED },
-	/* Firecracker: kvm-ioctls 0.9 in v0.25.0; PCI window in v1.13.0 */
+	{ "kvmtool", "<20210831", C_TYPE0_PLAIN }, /* a binary without the fix's message */
+	{ "kvmtool", "20210831", C_SIZED },
+	{ "kvmtool", "2021-08-31", C_SIZED },
+	{ "kvmtool", "20210901", C_SIZED },
+	/* Firecracker: kvm-ioctls 0.9 in v0.25.0; PCI window in v1.13.0; pmem and
+	 * virtio-mem at 512 GiB in v1.14.0 */
 	{ "firecracker", "0.24.6", C_TYPE0_PLAIN },
 	{ "firecracker", "0.25.0", C_SIZED },
 	{ "firecracker", "0.25.1", C_SIZED },
 	{ "firecracker", "v1.7.0", C_SIZED },
 	{ "firecracker", "1.12.9", C_SIZED },
-	{ "firecracker", "1.13.0", C_SIZED },
-	{ "firecracker", "1.13.1", C_SIZED },
-	/* Cloud Hypervisor v16.0 */
+	{ "firecracker", "1.13.0", C_SIZED_OPT },
+	{ "firecracker", "1.13.2", C_SIZED_OPT },
+	{ "firecracker", "1.14.0", C_SIZED_OPT },
+	{ "firecracker", "1.16.1", C_SIZED_OPT },
+	/* Cloud Hypervisor v16.0; the 64 MiB hole of v23.0 changes only RAM */
 	{ "cloud-hypervisor", "15.0", C_TYPE0_PLAIN },
 	{ "cloud-hypervisor", "15.99", C_TYPE0_PLAIN },
 	{ "cloud-hypervisor", "16.0", C_SIZED },
 	{ "cloud-hypervisor", "16.0-12-gabc1234", C_SIZED },
 	{ "cloud-hypervisor", "16.1", C_SIZED },
-	/* crosvm 2021-08-26 */
-	{ "crosvm", "20210825", C_TYPE0_PLAIN },
-	{ "crosvm", "20210826", C_SIZED },
-	{ "crosvm", "20210827", C_SIZED },
-	/* libkrun: 0.1.7 type 0, 0.1.8 a fork, 1.0.0 host maximum */
+	{ "cloud-hypervisor", "23.0", C_SIZED },
+	/* crosvm: committed 2021-11-01 (authored 2021-08-26) */
+	{ "crosvm", "20210826", C_TYPE0_PLAIN },
+	{ "crosvm", "20211031", C_TYPE0_PLAIN },
+	{ "crosvm", "20211101", C_SIZED },
+	{ "crosvm", "20211102", C_SIZED },
+	/* libkrun: 0.1.7 type 0; 0.1.8 to 0.2.1 a kvm-ioctls fork with
+	 * 363ac11884c7; 1.0.0 kvm-ioctls 0.11 */
 	{ "libkrun", "0.1.7", C_TYPE0_PLAIN },
-	{ "libkrun", "0.1.8", C_UNVERIFIED },
-	{ "libkrun", "0.1.9", C_UNVERIFIED },
+	{ "libkrun", "0.1.8", C_SIZED },
+	{ "libkrun", "0.2.1", C_SIZED },
 	{ "libkrun", "1.0.0", C_SIZED },
-	{ "libkrun", "1.0.1", C_SIZED },
 	{ "libkrun", "1.9.4", C_SIZED },
-	/* gVisor and Solo5: every release creates type 0 */
+	/* gVisor: always type 0; its map fits the host from release-20260714.0 */
 	{ "gvisor", "20240513.0", C_TYPE0_RAM },
-	{ "runsc", "", C_TYPE0_RAM },
+	{ "gvisor", "20260707.0", C_TYPE0_RAM },
+	{ "gvisor", "20260714.0", C_TYPE0_PLAIN },
+	{ "runsc", "20260721.0", C_TYPE0_PLAIN },
+	{ "runsc", "", C_GVISOR_ANY },
+	/* Solo5 and Hyperlight: every release creates type 0 */
 	{ "solo5-hvt", "0.9.3", C_TYPE0_PLAIN },
 	{ "solo5-hvt", NULL, C_TYPE0_PLAIN },
 	/* kvm-ioctls 0.9.0 */
@@ -121,6 +134,11 @@ static const struct vcase {
 	{ "kvm-ioctls", "0.9.0", C_SIZED },
 	{ "kvm-ioctls", "0.9.1", C_SIZED },
 	{ "kvm-ioctls", "0.24.0", C_SIZED },
+	{ "hyperlight", "0.16.0", C_TYPE0_PLAIN },
+	{ "hyperlight", NULL, C_TYPE0_PLAIN },
+	/* Dragonball: the host's size, but a fixed 40-bit MMIO pool on top */
+	{ "dragonball", "3.0.0", C_SIZED_OPT },
+	{ "kata-dragonball", NULL, C_SIZED_OPT },
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -206,6 +224,8 @@ static void test_messages(void)
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "qemu", "7.2.22");
 	ok(has(&r, "123 vCPUs") && has(&r, "64-bit PCIe MMIO window") && has(&r, "63 GiB"),
 	   "QEMU 7.2 on 36 bits: high regions left out, 63 GiB of RAM");
+	ok(has(&r, ">123 vCPUs need 39 IPA bits"), "QEMU 7.2: the 2nd redistributor region ends "
+						   "at 256 GiB + 64 MiB, 39 bits");
 	r = judge(ARCH_ARM64, 39, KB_DEFAULT_REJECTED, "qemu", "7.2.22");
 	is_int(r.verdict, VV_LIMITED, "QEMU 7.2 on 39 bits: still limited");
 	ok(has(&r, "64-bit PCIe MMIO window") && !strstr(r.reason, "123 vCPUs") &&
@@ -215,18 +235,80 @@ static void test_messages(void)
 	ok(has(&r, "does not support virt type 'kvm'") && has(&r, "8.1.1"),
 	   "libvirt with QEMU 8.1.0: the probe's message and the stable fix");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "kvmtool", "20210101");
-	ok(has(&r, "Error: KVM_CREATE_VM ioctl") && has(&r, "2021-08-22"),
+	ok(has(&r, "\"Error: KVM_CREATE_VM ioctl\"") && has(&r, "2021-08-31"),
 	   "old kvmtool: its error and the date that fixes it");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "kvmtool", "<20210831");
+	is_int(r.verdict, VV_FAILS, "kvmtool without the fix's message, fixed kernel: fails");
+	ok(has(&r, "kvmtool built before 2021-08-31 creates VM type 0"),
+	   "... and says when it was built");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_HANGS, "kvmtool", "<20210831");
+	is_int(r.verdict, VV_HANGS, "kvmtool without the fix's message, unfixed kernel: hangs");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "kvmtool", "<nodate");
+	is_int(r.verdict, VV_UNKNOWN, "\"<\" without a date: version unknown");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "qemu", "<20210831");
+	is_int(r.verdict, VV_UNKNOWN, "\"<date\" on a row with releases: version unknown");
+	r = judge(ARCH_ARM64, 32, KB_DEFAULT_REJECTED, "kvmtool", "20210831");
+	ok(r.verdict == VV_WORKS && has(&r, "asks for the IPA bits its RAM needs"),
+	   "kvmtool 2021-08-31 asks for the bits its RAM needs");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "firecracker", "0.24.6");
-	ok(has(&r, "Cannot open the VM file descriptor") && has(&r, "0.25.0"),
-	   "Firecracker 0.24: its error, fix 0.25.0");
+	ok(has(&r, "\"Internal error while starting microVM: Vm(VmFd(Error(22)))\"") &&
+		   has(&r, "0.25.0"),
+	   "Firecracker 0.24: its API error printed with {:?}, fix 0.25.0");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "firecracker", "1.13.0");
-	ok(has(&r, "--enable-pci"), "Firecracker 1.13 on 36 bits: the PCI window caveat");
+	ok(has(&r, "--enable-pci") && !strstr(r.reason, "pmem"),
+	   "Firecracker 1.13 on 36 bits: the PCI window caveat only");
+	r = judge(ARCH_ARM64, 38, KB_DEFAULT_REJECTED, "firecracker", "1.13.0");
+	is_int(r.verdict, VV_LIMITED,
+	       "Firecracker 1.13 on 38 bits: PCI BARs at 256 GiB out of reach");
+	r = judge(ARCH_ARM64, 39, KB_DEFAULT_REJECTED, "firecracker", "1.13.0");
+	is_int(r.verdict, VV_WORKS, "Firecracker 1.13 on 39 bits: works");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "firecracker", "1.14.0");
+	ok(r.verdict == VV_LIMITED && has(&r, "virtio-pmem and virtio-mem") && has(&r, "EFAULT") &&
+		   has(&r, "--enable-pci") && has(&r, "62 GiB"),
+	   "Firecracker 1.14 on 36 bits: pmem and virtio-mem fail with EFAULT, PCI too");
+	r = judge(ARCH_ARM64, 39, KB_DEFAULT_REJECTED, "firecracker", "1.14.0");
+	ok(r.verdict == VV_LIMITED && has(&r, "virtio-pmem") && !strstr(r.reason, "enable-pci"),
+	   "Firecracker 1.14 on 39 bits: only pmem and virtio-mem out of reach");
+	r = judge(ARCH_ARM64, 40, KB_DEFAULT_FITS, "firecracker", "1.14.0");
+	is_int(r.verdict, VV_WORKS, "Firecracker 1.14 on 40 bits: works");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "cloud-hypervisor", "15.0");
+	ok(has(&r, "\"called `Result::unwrap()` on an `Err` value: VmCreate(Invalid argument (os "
+		   "error 22))\"") &&
+		   has(&r, "v16.0"),
+	   "Cloud Hypervisor 15: its panic, fix v16.0");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "crosvm", "20211031");
+	ok(has(&r, "\"failed to create vm: Invalid argument (os error 22)\"") &&
+		   has(&r, "2021-11-01"),
+	   "crosvm of 2021-10-31: its error, fix dated 2021-11-01");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "libkrun", "0.1.7");
+	ok(has(&r, "\"Building the microVM failed: Internal(Vm(VmFd(Error(22))))\"") &&
+		   has(&r, "0.1.8"),
+	   "libkrun 0.1.7: its log line, fix 0.1.8");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "gvisor", "20240513.0");
-	ok(has(&r, "\"creating VM: invalid argument\"") && has(&r, "systrap"),
-	   "gVisor: its error, and the platform to use instead");
-	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", NULL);
-	ok(has(&r, "2^36") && has(&r, "needs 40"), "gVisor under pKVM: memory beyond 2^36");
+	ok(has(&r, "\"creating loader: creating platform: creating VM: invalid argument\"") &&
+		   has(&r, "systrap"),
+	   "gVisor: runsc's error, and the platform to use instead");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", "20260707.0");
+	ok(r.verdict == VV_FAILS && has(&r, "needs 40") &&
+		   has(&r, "\"set memory region failed: invalid physical range\"") &&
+		   has(&r, "20260714.0"),
+	   "gVisor before 2026-07-14 under pKVM: the Sentry's throw on EFAULT");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", "20260714.0");
+	is_int(r.verdict, VV_WORKS, "gVisor 2026-07-14 under pKVM: its map fits the host");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "gvisor", "20260714.0");
+	ok(r.verdict == VV_FAILS && has(&r, "creating VM: invalid argument"),
+	   "gVisor 2026-07-14 on a fixed kernel: still type 0, still refused");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "hyperlight", "0.16.0");
+	ok(r.verdict == VV_FAILS &&
+		   has(&r, "\"VM creation failed: KVM error: Invalid argument (os error 22)\""),
+	   "Hyperlight: type 0 refused, its error");
+	r = judge(ARCH_ARM64, 35, KB_DEFAULT_CAPPED, "hyperlight", "0.16.0");
+	ok(r.verdict == VV_FAILS && has(&r, "EFAULT") && has(&r, "needs 36"),
+	   "Hyperlight under pKVM on 35 bits: its memory at 64 GiB gets EFAULT");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "dragonball", "3.32.0");
+	ok(r.verdict == VV_LIMITED && has(&r, "asks for the host's IPA size (36 bits)") &&
+		   has(&r, "DAX") && has(&r, "EFAULT") && has(&r, "62 GiB"),
+	   "Dragonball on 36 bits: sized VM, the 992 GiB MMIO pool out of reach");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "solo5-hvt", NULL);
 	ok(has(&r, "\"solo5-hvt: KVM: ioctl (CREATE_VM) failed: Invalid argument\"") &&
 		   has(&r, "solo5-spt"),
@@ -301,10 +383,14 @@ static void test_unknown_version(void)
 	   "libvirt of unknown QEMU: the stable branches in order");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "kvmtool", "3.18.0");
 	is_int(r.verdict, VV_UNKNOWN, "kvmtool's fixed \"3.18.0\" is no date: unknown");
-	ok(has(&r, "\"3.18.0\" tells nothing") && has(&r, "2021-08-22"),
+	ok(has(&r, "\"3.18.0\" tells nothing") && has(&r, "fails before 2021-08-31"),
 	   "... says so and names the date");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "crosvm", "0.1.0");
-	ok(r.verdict == VV_UNKNOWN && has(&r, "2021-08-26"), "crosvm 0.1.0: unknown, date named");
+	ok(r.verdict == VV_UNKNOWN && has(&r, "works from 2021-11-01"),
+	   "crosvm 0.1.0: unknown, date named");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", NULL);
+	ok(r.verdict == VV_UNKNOWN && has(&r, "fails before 20260714.0, works from 20260714.0"),
+	   "gVisor of unknown release under pKVM: depends on the release");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "kvmtool", NULL);
 	is_int(r.verdict, VV_WORKS, "kvmtool under pKVM: every build works");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "gvisor", "");
@@ -356,6 +442,10 @@ static void test_names(void)
 		{ "kvm-ioctls", "kvm-ioctls" },
 		{ "libvirt", "libvirt" },
 		{ "libvirtd", "libvirt" },
+		{ "hyperlight", "hyperlight" },
+		{ "hyperlight-host", "hyperlight" },
+		{ "dragonball", "dragonball" },
+		{ "kata-dragonball", "dragonball" },
 	};
 	int sorted = 1, cited = 1;
 
@@ -365,10 +455,10 @@ static void test_names(void)
 	ok(!vmm_lookup("") && !vmm_lookup(NULL) && !vmm_lookup("QEMU"), "no lookup of junk");
 	is_str(vmm_known_names(),
 	       "qemu, libvirt, kvmtool, firecracker, cloud-hypervisor, crosvm, libkrun, gvisor, "
-	       "solo5-hvt, kvm-ioctls",
+	       "solo5-hvt, hyperlight, dragonball, kvm-ioctls",
 	       "known names, in the completions' order");
-	is_int(vmm_row_count(), 10, "ten rows");
-	ok(!vmm_row_at(-1) && !vmm_row_at(10) && vmm_row_at(0), "row_at bounds");
+	is_int(vmm_row_count(), 12, "twelve rows");
+	ok(!vmm_row_at(-1) && !vmm_row_at(12) && vmm_row_at(0), "row_at bounds");
 	/* The table's own invariants: sorted ranges, a message and fix where needed. */
 	for (int i = 0; i < vmm_row_count(); i++) {
 		const struct vmm_row *row = vmm_row_at(i);
@@ -396,6 +486,10 @@ static void test_names(void)
 	ok(!vmm_range_for(vmm_lookup("qemu"), "") && !vmm_range_for(NULL, "1.0"),
 	   "range_for: no version, no row");
 	ok(!vmm_range_for(vmm_lookup("kvmtool"), "3.18.0"), "range_for: kvmtool wants a date");
+	ok(vmm_range_for(vmm_lookup("kvmtool"), "<20210831") == &vmm_lookup("kvmtool")->ranges[0] &&
+		   vmm_range_for(vmm_lookup("kvmtool"), "<20210901") ==
+			   &vmm_lookup("kvmtool")->ranges[1],
+	   "range_for: \"<date\" is the range before that date");
 }
 
 static void parse_is(const char *name, const char *output, const char *want, const char *what)
@@ -498,8 +592,14 @@ static void test_max_ram(void)
 		{ "firecracker", "1.13.0", 38, 254 * GiB },
 		{ "firecracker", "1.13.0", 40, 766 * GiB }, /* skips [256, 512) GiB */
 		{ "firecracker", NULL, 36, 62 * GiB },	    /* every release agrees */
-		{ "kvmtool", "20210822", 36, 62 * GiB },
-		{ "cloud-hypervisor", "16.0", 36, 63 * GiB },
+		{ "kvmtool", "20210831", 36, 62 * GiB },
+		{ "kvmtool", "<20210831", 36, 62 * GiB },
+		{ "cloud-hypervisor", "16.0", 36, 63 * GiB }, /* RAM_64BIT_START 1 GiB */
+		{ "cloud-hypervisor", "22.0", 36, 63 * GiB },
+		{ "cloud-hypervisor", "23.0", 36, 63 * GiB - 64 * MiB }, /* the 64 MiB hole */
+		{ "dragonball", "3.0.0", 36, 62 * GiB },
+		{ "dragonball", "3.0.0", 44, 990 * GiB }, /* DRAM_MEM_END 992 GiB */
+		{ "hyperlight", "0.16.0", 36, 0 },
 		{ "crosvm", "20210826", 44, 16382 * GiB },
 		{ "solo5-hvt", NULL, 36, 4 * GiB },
 		{ "solo5-hvt", NULL, 32, 0 },

@@ -34,7 +34,12 @@ class KvmIpa(Plugin, IndependentPlugin, DebianPlugin, UbuntuPlugin,
     are refused or hang because the host's IPA limit is below the 40 bits
     that KVM_CREATE_VM(0) asks for (arm64), and a basic KVM check (x86).
 
-    The JSON report and the verbose text report are saved. On a live host
+    The JSON report and the verbose text report are saved, with what an
+    offline reading (kvm-ipa-check --sysroot on the extracted archive) needs
+    beyond them: the arm64 CPU identification registers (midr_el1), this
+    boot's kernel messages about KVM from the journal (the ring buffer that
+    dmesg shows may have wrapped), and the versions of the installed VMM
+    packages. Nothing is changed on the host by these. On a live host
     the tool creates throwaway VMs in /dev/kvm; the type-0 VM probe, which
     spends the kernel's once-per-boot "unsupported default IPA limit"
     warning on a host below 40 bits, only runs with --allow-system-changes.
@@ -57,6 +62,16 @@ class KvmIpa(Plugin, IndependentPlugin, DebianPlugin, UbuntuPlugin,
     ]
 
     tool = 'kvm-ipa-check'
+    # Packages whose versions decide a VMM verdict (src/sosreport.c reads
+    # the same names back): Debian/Ubuntu, then RHEL/Fedora/SUSE.
+    deb_vmm_packages = ('qemu-system-arm', 'qemu-system-x86', 'libvirt-daemon',
+                        'kvmtool', 'firecracker', 'cloud-hypervisor')
+    rpm_vmm_packages = ('qemu-kvm-core', 'qemu-system-aarch64-core',
+                        'qemu-arm', 'qemu-x86', 'libvirt-daemon-driver-qemu',
+                        'libkrun')
+    # Kernel messages that tell KVM's IPA limit and type-0 behaviour
+    # (arch/arm64/kvm/{reset,arm}.c of each kernel era).
+    journal_grep = 'kvm|ipa size|ipa limit|parange|hyp mode|nvhe'
     # The tool's own budget (--timeout) never exceeds this many seconds.
     tool_budget_max = 20
 
@@ -115,5 +130,29 @@ class KvmIpa(Plugin, IndependentPlugin, DebianPlugin, UbuntuPlugin,
                             % (self.tool, args),
                             suggest_filename='kvm-ipa-check_--verbose',
                             timeout=sos_timeout, chroot=chroot)
+        self.setup_offline_inputs(sos_timeout)
+
+    def setup_offline_inputs(self, sos_timeout):
+        """What --sysroot on the extracted archive reads beyond the JSON."""
+        self.add_copy_spec([
+            '/sys/devices/system/cpu/possible',
+            '/sys/devices/system/cpu/cpu*/regs/identification/midr_el1',
+            '/sys/devices/system/cpu/cpu*/regs/identification/revidr_el1',
+        ])
+        # This boot only (-b 0): another boot's limit is not this kernel's.
+        if is_executable('journalctl'):
+            self.add_cmd_output("journalctl --no-pager -k -b 0 "
+                                "--case-sensitive=false --grep '%s'"
+                                % self.journal_grep,
+                                suggest_filename='journalctl_-k_kvm',
+                                timeout=sos_timeout)
+        if is_executable('dpkg'):
+            self.add_cmd_output('dpkg -l %s' % ' '.join(self.deb_vmm_packages),
+                                suggest_filename='dpkg_-l_vmm',
+                                timeout=sos_timeout)
+        if is_executable('rpm'):
+            self.add_cmd_output('rpm -q %s' % ' '.join(self.rpm_vmm_packages),
+                                suggest_filename='rpm_-q_vmm',
+                                timeout=sos_timeout)
 
 # vim: set et ts=4 sw=4 :

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The monitoring formats, flat and small: a monitoring-plugins status line
+ * with perfdata (Nagios, Icinga) and the Prometheus text exposition format
+ * (node_exporter's textfile collector). Both carry the verdict and the
+ * figures a dashboard graphs, not the report.
+ */
+#include <string.h>
+
+#include "render.h"
+
+/* ---- monitoring-plugins: "SERVICE STATUS - text | perfdata" ---- */
+
+/*
+ * Status text is free text in one line: '|' starts perfdata and a newline
+ * ends the line; Nagios 4 also rewrites ';' (its own field separator) as
+ * ':'. Keep all three out.
+ */
+static void nagios_text(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s == ';' ? ',' : *s, out);
+}
+
+static int created_sizes(const struct kvm_obs *obs)
+{
+	int n = 0;
+
+	for (int i = 0; i < obs->nipa; i++)
+		n += obs->ipa[i].result == PR_CREATED;
+	return n;
+}
+
+void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment *a)
+{
+	fputs("KVM-IPA ", out);
+	fput_upper(kic_status_name(a->status), out);
+	fputs(" - ", out);
+	nagios_text(out, a->summary);
+	if (a->status == ST_UNKNOWN && a->fix[0]) { /* the monitor shows only this line */
+		fputs(" - fix: ", out);
+		nagios_text(out, a->fix);
+	}
+	fputs(" |", out);
+	if (a->ipa_limit)
+		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit);
+	if (a->host_pa_bits)
+		fprintf(out, " host_pa_bits=%d;;;32;52", a->host_pa_bits);
+	if (obs->probed) {
+		fprintf(out, " accepted_sizes=%d;;;0;", created_sizes(obs));
+		fprintf(out, " probe_time=%.3fs;;;0;", (double)obs->elapsed_ms / 1000.0);
+	}
+	fputc('\n', out);
+	/* Long output: one line per VMM and finding. */
+	for (int i = 0; i < a->nvmms; i++) {
+		const struct vmm_result *v = &a->vmms[i];
+
+		fprintf(out, "%s %s: %s - ", v->name, v->version[0] ? v->version : "?",
+			vmm_verdict_name(v->verdict));
+		nagios_text(out, v->reason);
+		fputc('\n', out);
+	}
+	for (int i = 0; i < a->nfindings; i++) {
+		nagios_text(out, a->findings[i]);
+		fputc('\n', out);
+	}
+}
+
+void report_usage_error_nagios(FILE *out, const char *msg)
+{
+	fputs("KVM-IPA UNKNOWN - ", out);
+	nagios_text(out, msg);
+	fputc('\n', out);
+}
+
+/* ---- Prometheus text exposition format ---- */
+
+/* A label value: only \\, \" and \n are escapes there. */
+static void prom_label(FILE *out, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(out, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*v, out);
+	}
+}
+
+static void prom_head(FILE *out, const char *name, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static bool vmm_seen_before(const struct assessment *a, int i)
+{
+	const struct vmm_result *v = &a->vmms[i];
+
+	for (int j = 0; j < i; j++)
+		if (!strcmp(a->vmms[j].name, v->name) && !strcmp(a->vmms[j].version, v->version) &&
+		    !strcmp(a->vmms[j].path, v->path) && a->vmms[j].what_if == v->what_if)
+			return true;
+	return false;
+}
+
+static void prom_vmms(FILE *out, const struct assessment *a)
+{
+	if (!a->nvmms)
+		return;
+	prom_head(out, "kvm_ipa_vmm_verdict",
+		  "Verdict per VMM (1 for the verdict label that applies).");
+	for (int i = 0; i < a->nvmms; i++) {
+		const struct vmm_result *v = &a->vmms[i];
+
+		if (vmm_seen_before(a, i))
+			continue; /* one series per label set, or the collector rejects the file */
+		fputs("kvm_ipa_vmm_verdict{vmm=\"", out);
+		prom_label(out, v->name);
+		fputs("\",version=\"", out);
+		prom_label(out, v->version);
+		fputs("\",path=\"", out);
+		prom_label(out, v->path);
+		fprintf(out, "\",verdict=\"%s\",what_if=\"%s\"} 1\n", vmm_verdict_name(v->verdict),
+			v->what_if ? "1" : "0");
+	}
+}
+
+void render_prometheus(FILE *out, const struct kvm_obs *obs, const struct assessment *a)
+{
+	prom_head(out, "kvm_ipa_status", "Overall status: 0 ok, 1 warning, 2 critical, 3 unknown.");
+	fprintf(out, "kvm_ipa_status %d\n", a->status);
+	/* Sizes in bits, but no _bits suffix: promtool's lint reserves it for the unit. */
+	prom_head(out, "kvm_ipa_size_limit",
+		  "Guest IPA size limit in address bits (KVM_CAP_ARM_VM_IPA_SIZE); 0 when absent.");
+	fprintf(out, "kvm_ipa_size_limit %d\n", a->ipa_limit);
+	prom_head(out, "kvm_ipa_host_pa_size", "The CPU's physical address size in address bits.");
+	fprintf(out, "kvm_ipa_host_pa_size %d\n", a->host_pa_bits);
+	prom_head(out, "kvm_ipa_kernel_behaviour",
+		  "Type-0 behaviour of the kernel (1 for the one that applies).");
+	fprintf(out, "kvm_ipa_kernel_behaviour{behaviour=\"%s\",measured=\"%d\"} 1\n",
+		kernel_behaviour_name(a->behaviour), a->behaviour_measured);
+	if (obs->probed && obs->default_vm.result != PR_SKIPPED) {
+		prom_head(out, "kvm_ipa_default_vm_ok", "1 if KVM_CREATE_VM(0) created a VM.");
+		fprintf(out, "kvm_ipa_default_vm_ok %d\n", obs->default_vm.result == PR_CREATED);
+	}
+	if (obs->nipa) {
+		prom_head(out, "kvm_ipa_size_accepted", "1 if a VM of this IPA size was created.");
+		for (int i = 0; i < obs->nipa; i++)
+			fprintf(out, "kvm_ipa_size_accepted{bits=\"%d\"} %d\n", obs->ipa[i].bits,
+				obs->ipa[i].result == PR_CREATED);
+	}
+	if (obs->probed && obs->run.result != RUN_SKIPPED && obs->run.result != RUN_NOT_RUN) {
+		prom_head(out, "kvm_ipa_vcpu_run_ok", "1 if one guest instruction exited to MMIO.");
+		fprintf(out, "kvm_ipa_vcpu_run_ok %d\n", run_reached_mmio(&obs->run));
+	}
+	if (a->max_guest_ram) { /* JSON's null: no sample, not a 0 */
+		prom_head(out, "kvm_ipa_max_guest_ram_bytes",
+			  "Largest guest RAM that fits above 2 GiB.");
+		fprintf(out, "kvm_ipa_max_guest_ram_bytes %llu\n",
+			(unsigned long long)a->max_guest_ram);
+	}
+	prom_vmms(out, a);
+	prom_head(out, "kvm_ipa_probe_duration_seconds", "Time spent probing /dev/kvm.");
+	fprintf(out, "kvm_ipa_probe_duration_seconds %.3f\n", (double)obs->elapsed_ms / 1000.0);
+}

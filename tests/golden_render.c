@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Test-only: renders the report of a live, probed host for the golden files
+ * (tests/test_golden.sh). `--sysroot` never probes, so the report's probe
+ * sections (default VM, IPA sizes, memslots, the vCPU run, the x86 CPUID
+ * line, incomplete runs) only appear on a live host, whose kernel, CPU and
+ * timings differ per machine. Here the host facts are read from a fixture
+ * tree as the tool reads them; the KVM observations are SYNTHETIC (written
+ * below, modelled on what probe.c records on such a host: the README's real
+ * Cortex-A72 run, a fixed and an unfixed 36-bit kernel, this x86 machine);
+ * then the real assess() and report_print() run. A fake of the probes only:
+ * what it checks is the report's rendering of every probe state.
+ *
+ * Usage: golden_render SCENARIO [--json|--nagios|--prometheus] [--verbose]
+ *        [--quiet] [--color]   (run from the top of the tree)
+ * Exit status: the assessment's, like the tool; 64 on a usage error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess.h"
+#include "facts.h"
+#include "report.h"
+#include "sysroot.h"
+
+#define EXIT_USAGE 64
+
+static const char *const slot_why[] = {
+	"RAM base of QEMU virt and Cloud Hypervisor (1 GiB)",
+	"RAM base of kvmtool, Firecracker, crosvm, libkrun (2 GiB)",
+	"top of a 36-bit space (Apple M1)",
+	"top of the 40-bit default space",
+	"top of a 44-bit space",
+	"top of a 48-bit space",
+	"QEMU virt high redistributors and ECAM (256 GiB)",
+	"QEMU virt high PCIe MMIO window (512 GiB)",
+	"ends exactly at the VM's limit",
+	"ends one page past the VM's limit",
+};
+
+/* probe.c's memslot sites in a VM of vm_bits (0: type 0, nominal 40 bits). */
+static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits)
+{
+	const uint64_t size = 0x10000, page = 0x1000;
+	uint64_t gpa[10] = {
+		1ULL << 30,
+		2ULL << 30,
+		(1ULL << 36) - size,
+		(1ULL << 40) - size,
+		(1ULL << 44) - size,
+		(1ULL << 48) - size,
+		256ULL << 30,
+		512ULL << 30,
+		(1ULL << limit_bits) - size,
+		(1ULL << limit_bits) - size + page,
+	};
+
+	for (int i = 0; i < 10; i++) {
+		struct slot_probe *s = &obs->slots[obs->nslots];
+		bool dup = false;
+
+		for (int j = 0; j < obs->nslots; j++)
+			dup |= obs->slots[j].vm_bits == vm_bits && obs->slots[j].gpa == gpa[i];
+		if (dup)
+			continue; /* probe.c's try_slot() tries each address once per VM */
+		obs->nslots++;
+
+		s->vm_bits = vm_bits;
+		s->gpa = gpa[i];
+		s->size = size;
+		s->why = slot_why[i];
+		s->result = gpa[i] + size <= (1ULL << limit_bits) ? SLOT_ACCEPTED : SLOT_REJECTED;
+		s->err = s->result == SLOT_REJECTED ? EINVAL : 0;
+	}
+}
+
+/* Explicit sizes 32..limit+1: all created up to the limit, the one past refused. */
+static void sizes(struct kvm_obs *obs, int limit)
+{
+	for (int bits = 32; bits <= limit + 1; bits++) {
+		struct ipa_probe *p = &obs->ipa[obs->nipa++];
+
+		p->bits = bits;
+		p->result = bits <= limit ? PR_CREATED : PR_REJECTED;
+		p->err = bits <= limit ? 0 : EINVAL;
+	}
+}
+
+static void live_device(struct host_facts *f, bool accessible)
+{
+	f->live = true;
+	f->dev_known = true;
+	f->dev_present = true;
+	f->dev_accessible = accessible;
+	f->dev_mode = 0660;
+	snprintf(f->dev_group, sizeof(f->dev_group), "kvm");
+	f->is_root = accessible;
+	f->nmodules = 1;
+	snprintf(f->modules[0].name, sizeof(f->modules[0].name), "kvm");
+	f->modules[0].state = MOD_BUILTIN;
+}
+
+static void arm64_caps(struct kvm_obs *obs, int limit)
+{
+	obs->probed = true;
+	obs->api_version = 12;
+	obs->ipa_limit = limit;
+	obs->nr_memslots = 32764;
+	obs->max_vcpus = 512;
+	obs->vm_types = -1;
+	obs->smaller_maxphyaddr = -1;
+	obs->elapsed_ms = 9;
+}
+
+static void run_exit(struct kvm_obs *obs, int vm_bits, unsigned int reason)
+{
+	obs->run.result = RUN_EXITED;
+	obs->run.vm_bits = vm_bits;
+	obs->run.exit_reason = reason;
+	obs->run.mmio_addr = 0x09000000;
+	obs->run.elapsed_ms = 1;
+}
+
+/* Cortex-A72, 44 bits, 6.1: type 0 fits (the README's run on real KVM). */
+static void a72_fits(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	arm64_caps(obs, 44);
+	obs->default_vm.result = PR_CREATED;
+	sizes(obs, 44);
+	slots(obs, 0, 40);
+	slots(obs, 44, 44);
+	run_exit(obs, 0, 6);
+}
+
+/* Apple M1, fixed kernel: type 0 refused with EINVAL, 32..36 created. */
+static void m1_fixed(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	arm64_caps(obs, 36);
+	obs->default_vm.result = PR_REJECTED;
+	obs->default_vm.err = EINVAL;
+	sizes(obs, 36);
+	slots(obs, 36, 36);
+	run_exit(obs, 36, 6);
+}
+
+/* Apple M1, unfixed kernel: type 0 created, its guest's first access hangs. */
+static void m1_unfixed(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	arm64_caps(obs, 36);
+	obs->default_vm.result = PR_CREATED;
+	sizes(obs, 36);
+	slots(obs, 0, 36);
+	obs->run.result = RUN_HANG;
+	obs->run.elapsed_ms = 1000;
+	snprintf(obs->run.detail, sizeof(obs->run.detail), "no exit within 1000 ms");
+}
+
+/* Interrupted at the deadline: the last sizes skipped, the run not done. */
+static void a72_incomplete(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	arm64_caps(obs, 44);
+	obs->default_vm.result = PR_CREATED;
+	sizes(obs, 44);
+	for (int i = 5; i < obs->nipa; i++) {
+		obs->ipa[i].result = PR_SKIPPED;
+		obs->ipa[i].err = 0;
+	}
+	obs->run.result = RUN_SKIPPED;
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason), "deadline reached");
+}
+
+/* A run that exits with something else than MMIO, and one that errors. */
+static void a53_odd_exit(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	arm64_caps(obs, 40);
+	obs->default_vm.result = PR_SKIPPED;
+	sizes(obs, 40);
+	run_exit(obs, 40, 17);
+}
+
+static void a53_run_error(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	arm64_caps(obs, 40);
+	obs->default_vm.result = PR_CREATED;
+	obs->ipa_limit = 0; /* pre-4.20: no KVM_CAP_ARM_VM_IPA_SIZE */
+	obs->run.result = RUN_ERROR;
+	obs->run.err = EFAULT;
+	snprintf(obs->run.detail, sizeof(obs->run.detail), "KVM_RUN: Bad address");
+}
+
+/* Not root and /dev/kvm 0660 root:kvm: nothing probed. */
+static void m1_no_access(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, false);
+	obs->ipa_limit = -1;
+	obs->open_errno = EACCES;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
+		 "cannot open /dev/kvm: Permission denied (not root)");
+}
+
+/* x86: no IPA sizes; memslots in the type-0 VM, CPUID's physical bits. */
+static void x86_live(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	f->nmodules = 2;
+	snprintf(f->modules[0].params, sizeof(f->modules[0].params), "tdp_mmu=Y");
+	snprintf(f->modules[1].name, sizeof(f->modules[1].name), "kvm_intel");
+	f->modules[1].state = MOD_LOADED;
+	snprintf(f->modules[1].params, sizeof(f->modules[1].params), "ept=Y");
+	obs->probed = true;
+	obs->api_version = 12;
+	obs->ipa_limit = 0;
+	obs->nr_memslots = 32764;
+	obs->max_vcpus = 1024;
+	obs->vm_types = 1;
+	obs->smaller_maxphyaddr = 1;
+	obs->cpuid_phys_bits = 46;
+	obs->default_vm.result = PR_CREATED;
+	slots(obs, 0, 46);
+	run_exit(obs, 0, 6);
+	obs->elapsed_ms = 11;
+}
+
+static const struct scenario {
+	const char *name;
+	const char *fixture;
+	void (*fill)(struct host_facts *f, struct kvm_obs *obs);
+	bool no_default_probe;
+} scenarios[] = {
+	{ "a72-fits", "a72-44", a72_fits, false },
+	{ "m1-fixed", "m1-36", m1_fixed, false },
+	{ "m1-unfixed", "m1-36-unfixed", m1_unfixed, false },
+	{ "a72-incomplete", "a72-44", a72_incomplete, false },
+	{ "a53-odd-exit", "a53-40", a53_odd_exit, true },
+	{ "a53-run-error", "a53-40", a53_run_error, false },
+	{ "m1-no-access", "m1-36", m1_no_access, false },
+	{ "x86-live", "x86", x86_live, false },
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: golden_render SCENARIO [--json|--nagios|--prometheus] "
+			"[--verbose] [--quiet] [--color]\nscenarios:");
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		fprintf(stderr, " %s", scenarios[i].name);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static struct host_facts f;
+	static struct kvm_obs obs;
+	static struct whatif w;
+	static struct assessment a;
+	struct report_opts o = { .format = FMT_TEXT, .version = KIC_VERSION };
+	const struct scenario *sc = NULL;
+	char root[128];
+	struct sysroot sr;
+	int r;
+
+	for (size_t i = 0; argc > 1 && i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (!strcmp(argv[1], scenarios[i].name))
+			sc = &scenarios[i];
+	if (!sc)
+		return usage();
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			o.format = FMT_JSON;
+		else if (!strcmp(argv[i], "--nagios"))
+			o.format = FMT_NAGIOS;
+		else if (!strcmp(argv[i], "--prometheus"))
+			o.format = FMT_PROMETHEUS;
+		else if (!strcmp(argv[i], "--verbose"))
+			o.verbose = true;
+		else if (!strcmp(argv[i], "--quiet"))
+			o.quiet = true;
+		else if (!strcmp(argv[i], "--color"))
+			o.color = true;
+		else
+			return usage();
+	}
+	snprintf(root, sizeof(root), "tests/fixtures/%s", sc->fixture);
+	r = sr_open(&sr, root);
+	if (r < 0) {
+		fprintf(stderr, "golden_render: %s: %s\n", root, strerror(-r));
+		return EXIT_USAGE;
+	}
+	facts_read(&sr, &f);
+	devinfo_read(&sr, &f);
+	facts_detect_vmms(&sr, &f, false, 100);
+	sr_close(&sr);
+	sc->fill(&f, &obs);
+	w.default_probe_skipped = sc->no_default_probe;
+	assess(&f, &obs, &w, &a);
+	if (report_print(stdout, &o, &f, &obs, &a) < 0)
+		return ST_UNKNOWN;
+	return a.status;
+}

@@ -1,0 +1,166 @@
+#!/bin/sh
+# The what-if examples of README.md and man/kvm-ipa-check.1, taken from those
+# files (not retyped), give the verdicts printed beside them everywhere: on
+# this host, live, as root and as an ordinary user, with and without
+# --no-probe, and on arm64 --sysroot fixtures of two host classes. Also the
+# what-if usage errors: an option that cannot apply is never ignored.
+BIN=${1:-./kvm-ipa-check}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/lib.sh"
+
+[ -x "$BIN" ] || { fail "no program at $BIN"; done_testing; exit 1; }
+tmp=$(mktemp -d)
+trap '[ -n "${KIC_KEEP:-}" ] || rm -rf "$tmp"' EXIT
+# A copy nobody can run and trees nobody can read (the worktree may be private).
+cp "$BIN" "$tmp/kvm-ipa-check"
+mkdir "$tmp/fixtures"
+cp -R "$top/tests/fixtures/m1-36" "$top/tests/fixtures/a72-44" "$tmp/fixtures/"
+chmod 755 "$tmp"
+chmod -R a+rX "$tmp"
+bin=$tmp/kvm-ipa-check
+
+# One line per example: SOURCE<TAB>ARGS<TAB>STATUS<TAB>VERDICT-PREFIX<TAB>VMM=VERDICT ...
+python3 - "$top/README.md" "$top/man/kvm-ipa-check.1" >"$tmp/examples" <<'PY'
+import re, sys
+
+def blocks_md(text):
+    return re.findall(r"^```[a-z]*\n(.*?)^```", text, re.S | re.M)
+
+def blocks_man(text):
+    out = []
+    for b in re.findall(r"^\.EX\n(.*?)^\.EE", text, re.S | re.M):
+        b = b.replace("\\-", "-").replace("\\&", "").replace("\\e", "\\")
+        out.append(b)
+    return out
+
+whatif = re.compile(r"--(ipa-limit|kernel|vmm)\b")
+status = re.compile(r"^(?:KVM-IPA )?(OK|WARNING|CRITICAL|UNKNOWN)(?::| -) ")
+vmm = re.compile(r"^  (\S+ \S+) \[what-if\] +: ([A-Z]+) ")
+for path, blocks in ((sys.argv[1], blocks_md), (sys.argv[2], blocks_man)):
+    for b in blocks(open(path).read()):
+        lines = b.splitlines()
+        cmds = [l for l in lines if l.startswith("$ ") and "kvm-ipa-check" in l and whatif.search(l)]
+        if not cmds:
+            continue
+        if len(cmds) > 1:
+            sys.exit(f"{path}: one what-if command per example block, got {cmds}")
+        args = cmds[0][2:].replace("sudo ", "").split("kvm-ipa-check", 1)[1].strip()
+        st = [l for l in lines if status.match(l)]
+        if len(st) != 1:
+            sys.exit(f"{path}: example '{cmds[0]}' shows no single verdict line")
+        word = status.match(st[0]).group(1)
+        prefix = st[0].split("...")[0]
+        vmms = " ".join(f"{m.group(1).replace(' ', '=')}={m.group(2).lower()}"
+                        for m in map(vmm.match, lines) if m)
+        print("\t".join((path.rsplit("/", 1)[-1], args, word, prefix, vmms)))
+PY
+[ $? -eq 0 ] || { fail "extracting the examples: $(cat "$tmp/examples")"; done_testing; exit 1; }
+n=$(wc -l <"$tmp/examples")
+grep -q "^README.md" "$tmp/examples" && grep -q "^kvm-ipa-check.1" "$tmp/examples" &&
+	pass "$n what-if examples found in README.md and the man page" ||
+	fail "what-if examples in both README.md and the man page: $(cut -f1,2 "$tmp/examples")"
+
+code_of() {
+	case $1 in OK) echo 0 ;; WARNING) echo 1 ;; CRITICAL) echo 2 ;; *) echo 3 ;; esac
+}
+
+as_user() { # USER CMD...: root runs CMD as USER; anyone else runs it as is
+	u=$1
+	shift
+	if [ "$u" = root ] || [ "$(id -u)" -ne 0 ]; then
+		timeout 30 "$@"
+	else
+		timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	fi
+}
+
+users=root
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	users="root nobody"
+elif [ "$(id -u)" -ne 0 ]; then
+	users=self
+fi
+arch=$(uname -m)
+
+# shellcheck disable=SC2034
+while IFS='	' read -r src args want prefix vmms; do
+	wcode=$(code_of "$want")
+	for where in live m1-36 a72-44; do
+		for user in $users; do
+			for np in "" --no-probe; do
+				root_opt=""
+				[ "$where" = live ] || root_opt="--sysroot $tmp/fixtures/$where"
+				ctx="$src: $args ($where, $user${np:+, $np})"
+				# shellcheck disable=SC2086
+				as_user "$user" "$bin" $root_opt $np $args >"$tmp/out" 2>"$tmp/err"
+				rc=$?
+				is "$rc" "$wcode" "$ctx: exit $wcode ($want)"
+				case $args in
+				*--nagios*) line=$(head -n 1 "$tmp/out") ;;
+				*) line=$(grep -E '^(OK|WARNING|CRITICAL|UNKNOWN): ' "$tmp/out") ;;
+				esac
+				case $line in
+				"$prefix"*) pass "$ctx: verdict line as documented" ;;
+				*) fail "$ctx: verdict line '$line', documented '$prefix...'" ;;
+				esac
+				for v in $vmms; do
+					name=${v%%=*} rest=${v#*=} ver=${rest%%=*} verdict=${rest#*=}
+					grep -qE "^  $name $ver \\[what-if\\] +: $(echo "$verdict" |
+						tr a-z A-Z) " "$tmp/out" &&
+						pass "$ctx: $name $ver $verdict" ||
+						fail "$ctx: $name $ver not $verdict: $(grep "^  $name $ver " "$tmp/out")"
+				done
+				[ "$where" = live ] && [ "$arch" != aarch64 ] || continue
+				# The JSON says which host is judged, and keeps this one's facts.
+				case $args in *--nagios*) continue ;; esac
+				# shellcheck disable=SC2086
+				as_user "$user" "$bin" $np $args --json >"$tmp/out.json" 2>/dev/null
+				jcheck "$tmp/out.json" "$ctx: JSON: arm64 judged, $arch measured" "
+d['what_if']['arch'] == 'arm64' and d['what_if']['other_host'] is True
+d['host']['arch'] == '$arch' and d['host']['live'] is True
+d['kernel_behaviour_measured'] is False and d['assessed_ipa_limit'] == d['what_if']['ipa_limit']
+d['kernel_behaviour'] != 'not-applicable' and d['exit_code'] == $wcode
+"
+			done
+		done
+	done
+done <"$tmp/examples"
+
+# --- what-if options that cannot apply are usage errors, never ignored ---
+expect_usage() { # DESC ARGS...
+	d=$1
+	shift
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 64 ] && [ -s "$tmp/err" ] && [ ! -s "$tmp/out" ]; then
+		pass "$d: exit 64 with a message"
+	else
+		fail "$d: exit $rc, stderr '$(cat "$tmp/err")', stdout '$(head -c 200 "$tmp/out")'"
+	fi
+	out=$("$bin" --nagios "$@" 2>/dev/null)
+	rc=$?
+	if [ $rc -eq 3 ] && [ -n "$out" ]; then pass "$d with --nagios: exit 3 on stdout"
+	else fail "$d with --nagios: exit $rc, '$out'"; fi
+}
+expect_usage "--kernel given twice" --no-probe --kernel 6.1 --kernel 5.10.23 --ipa-limit 36
+expect_usage "--ipa-limit given twice" --no-probe --ipa-limit 36 --ipa-limit 40
+mkdir -p "$tmp/x86/proc/sys/kernel"
+echo x86_64 >"$tmp/x86/proc/sys/kernel/arch"
+expect_usage "x86 tree: --kernel without --ipa-limit" --sysroot "$tmp/x86" --kernel 5.10.23
+contains "$(cat "$tmp/err")" "--ipa-limit" "x86 tree: the message says to add --ipa-limit"
+if [ "$arch" != aarch64 ]; then
+	expect_usage "this $arch host: --kernel without --ipa-limit" --no-probe --kernel 5.10.23
+fi
+# On an arm64 tree --kernel alone uses the tree's limit (the kernel log's).
+"$bin" --sysroot "$tmp/fixtures/m1-36" --kernel 5.10.23 --quiet >"$tmp/out" 2>&1
+is "$?" 2 "arm64 tree: --kernel 5.10.23 alone on its 36 bits: CRITICAL"
+contains "$(cat "$tmp/out")" "default-hangs (predicted)" "arm64 tree: predicted hang"
+# --ipa-limit 36 alone from another architecture: the kernel decides, so unknown.
+"$bin" --sysroot "$tmp/x86" --ipa-limit 36 --vmm firecracker=1.7.0 >"$tmp/out" 2>&1
+is "$?" 3 "x86 tree: --ipa-limit 36 without --kernel: UNKNOWN"
+contains "$(cat "$tmp/out")" "give --kernel" "x86 tree: says to give --kernel"
+contains "$(cat "$tmp/out")" "firecracker 1.7.0 [what-if]       : WORKS" \
+	"x86 tree: a sized VMM is still judged for the arm64 class"
+
+done_testing
