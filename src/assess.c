@@ -679,14 +679,16 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 			 f->dev_mode, f->dev_group);
 		if ((f->dev_mode & 0060) == 0060 && strcmp(f->dev_group, "root"))
 			snprintf(a->fix, sizeof(a->fix),
-				 "run as root, or add this user to group %s (usermod -aG %s USER) "
-				 "and log in again",
+				 "add this user to group %s (usermod -aG %s USER), then log in "
+				 "again or restart the daemon running the check (groups are read "
+				 "at start), or run as root",
 				 f->dev_group, f->dev_group);
 		else
 			snprintf(a->fix, sizeof(a->fix),
-				 "run as root: only root may open /dev/kvm here (a udev rule such "
-				 "as KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" opens it to "
-				 "group kvm)");
+				 "only root may open /dev/kvm here: run as root, through a sudo "
+				 "rule pinned to the exact command (docs/integrations.md), or give "
+				 "it a group by a udev rule KERNEL==\"kvm\", GROUP=\"kvm\", "
+				 "MODE=\"0660\"");
 		return true;
 	}
 	return false;
