@@ -179,13 +179,13 @@ enum vmm_verdict { VV_WORKS, VV_LIMITED, VV_UNKNOWN, VV_FAILS, VV_HANGS };
 
 /* One region of a VMM's guest-physical memory map, as the judge placed it (vmm.c). */
 struct vmm_map_region {
-	char name[16];	/* short, for the picture and the legend */
-	char what[96];	/* what it is, as the verdict names it */
+	char name[16]; /* short, for the picture and the legend */
+	char what[96]; /* what it is, as the verdict names it */
 	uint64_t base;
 	uint64_t size;
-	bool ram;	/* backed by a memslot */
-	bool opt_in;	/* only with a non-default option or device */
-	bool beyond;	/* ends above 2^map_bits */
+	bool ram;    /* backed by a memslot */
+	bool opt_in; /* only with a non-default option or device */
+	bool beyond; /* ends above 2^map_bits */
 };
 
 struct vmm_result {

@@ -872,7 +872,8 @@ static void place(const struct vmm_range *r, uint64_t ram, int limit, struct pla
 		add_region(p, g->name, g->what, b, g->size, g->ram, g->opt_in);
 	}
 	for (int i = 0; i < p->n; i++)
-		p->r[i].beyond = limit > 0 && limit < 64 && p->r[i].base + p->r[i].size > 1ULL << limit;
+		p->r[i].beyond =
+			limit > 0 && limit < 64 && p->r[i].base + p->r[i].size > 1ULL << limit;
 }
 
 /* IPA bits the default (not opt-in) part of a placed map needs. */
@@ -1366,6 +1367,9 @@ static void judge_unknown_version(const struct vmm_row *row, const char *given,
 	}
 	for (i = 1; i < n && vs[i] == vs[0]; i++)
 		;
+	/* Which release's map is not known, unless there is only one. */
+	if (n > 1)
+		j->mr = NULL;
 	if (i == n)
 		return; /* j holds the newest release's judgement */
 	if (given && *given)
@@ -1378,7 +1382,6 @@ static void judge_unknown_version(const struct vmm_row *row, const char *given,
 				     "%s version unknown: ", row->display);
 	describe_changes(row, pts, vs, n, j, o);
 	j->v = VV_UNKNOWN;
-	j->mr = NULL; /* which release's map is not known */
 	snprintf(j->fix, sizeof(j->fix), "%s", row->version_hint);
 }
 

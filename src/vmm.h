@@ -19,7 +19,7 @@ struct vmm_env {
 	int ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; 0 = cap absent (pre-4.20), -1 unknown */
 	enum kernel_behaviour kb; /* measured or predicted type-0 behaviour */
 	bool kb_measured;
-	uint64_t ram_cap; /* largest RAM one KVM memslot takes, in bytes; 0 = none known */
+	uint64_t ram_cap;  /* largest RAM one KVM memslot takes, in bytes; 0 = none known */
 	uint64_t ram_size; /* guest RAM to place; 0 = the VMM's default (vmm_row.ram_default) */
 };
 
@@ -50,7 +50,7 @@ enum vmm_ram_layout {
 /*
  * A part of the default memory map beyond RAM that the limit may cut: the
  * judge places it (with RAM and the device space below RAM) and judges the
- * VMM from which of the placed regions end above the limit. 
+ * VMM from which of the placed regions end above the limit.
  */
 struct vmm_region {
 	const char *name; /* short (at most 9 characters), for the map; NULL ends the list */
@@ -114,10 +114,10 @@ const struct vmm_range *vmm_range_for(const struct vmm_row *row, const char *ver
  * judged on: map_bits, regions, ram_top; path, what_if and max_guest_ram are
  * left zero for the caller). The verdict follows from the regions: when the
  * VM is created, it works when none is beyond, is limited when only device or
- * opt-in regions are, fails when a RAM-backed region or a fixed map is. version NULL or "" means unknown; for a row versioned
- * by source date, "<YYYYMMDD" means built from a tree older than that date
- * (how a kvmtool binary without the fix's message is dated). Pure.
- * Returns 0, -EINVAL for NULL arguments, -ENOENT for an unknown VMM.
+ * opt-in regions are, fails when a RAM-backed region or a fixed map is. version NULL or "" means
+ * unknown; for a row versioned by source date, "<YYYYMMDD" means built from a tree older than that
+ * date (how a kvmtool binary without the fix's message is dated). Pure. Returns 0, -EINVAL for NULL
+ * arguments, -ENOENT for an unknown VMM.
  */
 int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
 	      struct vmm_result *out);
