@@ -4,7 +4,12 @@
 #   make dsc  -> $(DEB_OUT)/kvm-ipa-check_$(VERSION).dsc and .tar.xz (3.0 native)
 # DEB_OUT defaults to build-deb/ (git-ignored as /build*/). Needs dpkg-dev,
 # debhelper and the Build-Depends of debian/control.
+#   make deb DEB_ARCH=arm64 -> a cross-built .deb (dpkg-buildpackage -a):
+#   needs crossbuild-essential-arm64 and the Build-Depends for arm64
+#   (pkgconf:arm64 libkmod-dev:arm64 libudev-dev:arm64); the package build
+#   then skips the unit tests, which cannot run on the build machine.
 DEB_OUT     ?= $(O)/build-deb
+DEB_ARCH    ?=
 DEB_TREE    := $(DEB_OUT)/build/kvm-ipa-check-$(VERSION)
 
 .PHONY: deb dsc deb-tree
@@ -24,8 +29,8 @@ deb-tree:
 # through MAKEFLAGS and the environment it would reach debian/rules' makes,
 # which would then build and clean outside the copy.
 deb: deb-tree
-	cd $(DEB_TREE) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u O \
-		dpkg-buildpackage -us -uc -b
+	cd $(DEB_TREE) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u O -u DEB_ARCH \
+		dpkg-buildpackage -us -uc -b $(if $(DEB_ARCH),-a$(DEB_ARCH))
 	mv $(DEB_OUT)/build/*.deb $(DEB_OUT)/build/*.changes $(DEB_OUT)/build/*.buildinfo $(DEB_OUT)/
 	rm -rf $(DEB_OUT)/build
 	@ls -1 $(DEB_OUT)/*.deb

@@ -200,7 +200,7 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 			 ipa_limit);
 		return 1;
 	}
-	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (kernel.md §1.3). */
+	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (docs/kernel-facts.md). */
 	fixed = kver_cmp(&v, 5, 12, 0) >= 0 || (v.major == 5 && v.minor == 11 && v.patch >= 7) ||
 		(v.major == 5 && v.minor == 10 && v.patch >= 24) ||
 		(v.major == 5 && v.minor == 4 && v.patch >= 106);
@@ -574,7 +574,7 @@ static void explain_default(struct assessment *a)
 		snprintf(a->fix, sizeof(a->fix),
 			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE and fit their memory map to "
 			 "it: QEMU >= 7.0, Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= "
-			 "1.0, kvmtool and crosvm from after August 2021");
+			 "0.1.8, kvmtool from 2021-08-31 and crosvm from 2021-11-01 on");
 		break;
 	case KB_DEFAULT_CAPPED:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),

@@ -150,8 +150,12 @@ void render_prometheus(FILE *out, const struct kvm_obs *obs, const struct assess
 		prom_head(out, "kvm_ipa_vcpu_run_ok", "1 if one guest instruction exited to MMIO.");
 		fprintf(out, "kvm_ipa_vcpu_run_ok %d\n", run_reached_mmio(&obs->run));
 	}
-	prom_head(out, "kvm_ipa_max_guest_ram_bytes", "Largest guest RAM that fits above 2 GiB.");
-	fprintf(out, "kvm_ipa_max_guest_ram_bytes %llu\n", (unsigned long long)a->max_guest_ram);
+	if (a->max_guest_ram) { /* JSON's null: no sample, not a 0 */
+		prom_head(out, "kvm_ipa_max_guest_ram_bytes",
+			  "Largest guest RAM that fits above 2 GiB.");
+		fprintf(out, "kvm_ipa_max_guest_ram_bytes %llu\n",
+			(unsigned long long)a->max_guest_ram);
+	}
 	prom_vmms(out, a);
 	prom_head(out, "kvm_ipa_probe_duration_seconds", "Time spent probing /dev/kvm.");
 	fprintf(out, "kvm_ipa_probe_duration_seconds %.3f\n", (double)obs->elapsed_ms / 1000.0);

@@ -237,7 +237,7 @@ static void predict(const char *rel, int limit, bool prot, const char *want, int
 
 static void test_predict(void)
 {
-	/* Thresholds: kernel.md §1.3 (7d717558dd5e and its stable backports). */
+	/* Thresholds: docs/kernel-facts.md §1 (7d717558dd5e and its stable backports). */
 	predict("5.10.23", 36, false, "default-hangs", 2);
 	predict("5.10.24", 36, false, "default-rejected", 2);
 	predict("5.11.6", 36, false, "default-hangs", 2);

@@ -43,7 +43,8 @@ left=""
 for f in "$REPO"/debian/* "$REPO"/debian/.[!.]*; do
 	[ -e "$f" ] || continue
 	case ${f##*/} in
-	changelog | control | copyright | rules | source | kvm-ipa-check.docs | kvm-ipa-check.examples) ;;
+	changelog | control | copyright | rules | source | kvm-ipa-check.docs | kvm-ipa-check.examples | \
+		kvm-ipa-check.install | kvm-ipa-check.postrm | kvm-ipa-check.lintian-overrides) ;;
 	*) left="$left ${f##*/}" ;;
 	esac
 done
@@ -75,11 +76,24 @@ for f in /usr/bin/kvm-ipa-check \
 	/usr/share/doc/kvm-ipa-check/copyright \
 	/usr/share/doc/kvm-ipa-check/changelog.gz \
 	/usr/share/doc/kvm-ipa-check/examples/kvm-ipa.rules.yml \
-	/usr/share/doc/kvm-ipa-check/examples/kvm-ipa-check-textfile.service \
-	/usr/share/doc/kvm-ipa-check/examples/kvm-ipa-check-textfile.timer \
-	/usr/share/doc/kvm-ipa-check/examples/kvm_ipa.py; do
+	/lib/systemd/system/kvm-ipa-check-textfile.service \
+	/lib/systemd/system/kvm-ipa-check-textfile.timer; do
 	grep -qx "$f" "$tmp/files" && pass "ships $f" || fail "does not ship $f"
 done
+# sos 4.x imports plugins from its own package only (sos.report.plugins):
+# the plugin goes where Debian's sosreport has that package.
+SOSDIR=$(dpkg -L sosreport 2>/dev/null | sed -n 's|/__init__\.py$||p' | grep '/sos/report/plugins$')
+if [ -n "$SOSDIR" ]; then
+	grep -qx "$SOSDIR/kvm_ipa.py" "$tmp/files" &&
+		pass "ships the sos plugin in sosreport's plugin package ($SOSDIR)" ||
+		fail "sos plugin not in $SOSDIR: $(grep kvm_ipa.py "$tmp/files")"
+else
+	grep -qx /usr/lib/python3/dist-packages/sos/report/plugins/kvm_ipa.py "$tmp/files" &&
+		pass "ships the sos plugin in sos.report.plugins (sosreport not installed to compare)" ||
+		fail "no sos plugin in the package"
+fi
+is "$(grep -c 'examples/.*\(service\|timer\|\.py\)$' "$tmp/files")" 0 \
+	"units and plugin are installed, not duplicated as examples"
 is "$(grep -c '^/usr/local\|^/etc/bash_completion.d' "$tmp/files")" 0 \
 	"nothing in /usr/local or the obsolete /etc/bash_completion.d"
 bashdir=$(pkg-config --variable=completionsdir bash-completion)
@@ -128,6 +142,66 @@ if command -v fish >/dev/null; then
 	out=$(fish -c 'string join \n $fish_complete_path' 2>/dev/null |
 		grep -x /usr/share/fish/vendor_completions.d)
 	is "$out" /usr/share/fish/vendor_completions.d "fish searches /usr/share/fish/vendor_completions.d"
+fi
+
+# --- install, use, purge: the real dpkg on this host ---
+# Skipped where the package is already installed (not ours to remove) or
+# not root. Everything the package or its units and plugin create must be
+# gone after the purge; files are found by name, so that other activity on
+# the host does not count.
+leftovers() {
+	find / -xdev \( -path /proc -o -path /sys -o -path /tmp -o -path /work -o -path /root \
+		-o -path /var/lib/dpkg -o -path /var/log -o -path /var/cache \) -prune -o \
+		\( -name '*kvm-ipa*' -o -name '*kvm_ipa*' \) -print 2>/dev/null | sort
+}
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# not root: install/purge not tested"
+elif dpkg-query -W -f='${Status}' kvm-ipa-check 2>/dev/null | grep -q 'ok installed'; then
+	echo "# kvm-ipa-check is already installed on this host: install/purge not tested"
+else
+	leftovers >"$tmp/before"
+	trap 'dpkg --purge kvm-ipa-check >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+	# (another apt/dpkg on the host may hold the lock for a while)
+	dpkgw() {
+		for _ in $(seq 1 60); do
+			dpkg "$@" >"$tmp/dpkg.out" 2>&1 && return 0
+			grep -q 'lock' "$tmp/dpkg.out" || { cat "$tmp/dpkg.out"; return 1; }
+			sleep 3
+		done
+		cat "$tmp/dpkg.out"
+		return 1
+	}
+	if dpkgw -i "$DEB" >"$tmp/dpkg.log" 2>&1; then
+		pass "dpkg -i installs the package"
+	else
+		fail "dpkg -i: $(tail -5 "$tmp/dpkg.log")"
+	fi
+	wants=$(ls /etc/systemd/system/*.wants/kvm-ipa-check* 2>/dev/null)
+	is "$wants" "" "the textfile timer and service are installed disabled (no .wants link)"
+	# What the timer's service would do (no systemd as PID 1 here): its
+	# ExecStart=, as installed, writes the textfile.
+	cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/kvm-ipa-check-textfile.service)
+	TF=/var/lib/prometheus/node-exporter
+	madedir=""
+	[ -d "$TF" ] || { mkdir -p "$TF" && madedir=1; }
+	# shellcheck disable=SC2086
+	timeout 60 $cmd >/dev/null 2>&1
+	[ -s "$TF/kvm_ipa.prom" ] && pass "the installed unit's command writes $TF/kvm_ipa.prom" ||
+		fail "the unit's command ($cmd) wrote no $TF/kvm_ipa.prom"
+	# sos imports the plugin as root: Python leaves bytecode beside it.
+	if [ -n "$SOSDIR" ] && env -u PYTHONDONTWRITEBYTECODE /usr/bin/python3 -c 'import sos.report.plugins.kvm_ipa' 2>/dev/null; then
+		ls "$SOSDIR"/__pycache__/kvm_ipa.*.pyc >/dev/null 2>&1 &&
+			pass "sos's python imports the installed plugin (bytecode written)" ||
+			fail "no bytecode after importing the plugin"
+	fi
+	dpkgw --purge kvm-ipa-check >"$tmp/purge.log" 2>&1
+	is "$?" 0 "dpkg --purge succeeds"
+	[ -n "$madedir" ] && rmdir "$TF" 2>/dev/null
+	leftovers >"$tmp/after"
+	is "$(comm -13 "$tmp/before" "$tmp/after" | tr '\n' ' ')" "" \
+		"purge leaves nothing behind (textfile, bytecode, units, systemd state)"
+	is "$(ls -A "$TF" 2>/dev/null | grep -c 'kvm')" 0 "no kvm_ipa.prom or temp file in $TF"
+	trap 'rm -rf "$tmp"' EXIT
 fi
 
 done_testing

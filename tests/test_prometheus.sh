@@ -74,6 +74,24 @@ for f in ok warning critical unknown whatif whatif-crit twoqemu $LIVE; do
 	dup=$(grep -v '^#' "$tmp/$f.prom" | awk '{ $NF = ""; print }' | sort | uniq -d)
 	is "$dup" "" "$f: every series appears once"
 done
+# JSON's null is no sample, never a 0 (x86: no IPA limit, no guest RAM bound);
+# on the 36-bit tree both formats give the same bound.
+for f in ok warning $LIVE; do
+	case $f in
+	live) timeout 30 "$BIN" --json --no-default-probe >"$tmp/$f.json" 2>/dev/null ;;
+	*) "$BIN" --json --sysroot "$tmp/$f" >"$tmp/$f.json" 2>/dev/null ;;
+	esac
+	j=$(python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))["max_guest_ram"]; print("" if v is None else v)' "$tmp/$f.json")
+	is "$(value kvm_ipa_max_guest_ram_bytes "$tmp/$f.prom")" "$j" \
+		"$f: kvm_ipa_max_guest_ram_bytes is JSON's max_guest_ram (${j:-null: no sample})"
+done
+if [ -n "$LIVE" ] && [ "$(uname -m)" = x86_64 ]; then
+	# x86 has one VM type: the "default" VM is created and measured even
+	# under --no-default-probe (no once-per-boot warning to spend there).
+	d=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["probes"]["default_vm"]["result"])' "$tmp/live.json")
+	is "$d $(value kvm_ipa_default_vm_ok "$tmp/live.prom")" "created 1" \
+		"x86 --no-default-probe: kvm_ipa_default_vm_ok 1 is JSON's measured default_vm"
+fi
 contains "$(cat "$tmp/whatif.prom")" 'kvm_ipa_vmm_verdict{vmm="qemu",version="7.2"' \
 	"what-if VMMs become kvm_ipa_vmm_verdict series"
 contains "$(cat "$tmp/whatif.prom")" 'what_if="1"} 1' "what-if series say so"
@@ -125,6 +143,20 @@ else
 	else
 		fail "no node_textfile_mtime_seconds for kvm_ipa.prom: $(echo "$m" | grep node_textfile_mtime)"
 	fi
+	# An unparsable file (a truncated copy, a second writer): what the
+	# KvmIpaTextfileBroken rule keys on, as node_exporter shows it.
+	printf 'kvm_ipa_status 0\nkvm_ipa_status{broken\n' >"$tmp/textfile/.tmp"
+	mv "$tmp/textfile/.tmp" "$tmp/textfile/kvm_ipa.prom"
+	m=$(scrape)
+	is "$(echo "$m" | awk '$1 == "node_textfile_scrape_error" { print $2 }')" 1 \
+		"node_exporter: an unparsable kvm_ipa.prom gives node_textfile_scrape_error 1"
+	is "$(echo "$m" | grep -c '^kvm_ipa_')" 0 "node_exporter: ... and no kvm_ipa_* sample at all"
+	is "$(echo "$m" | grep -c '^node_textfile_mtime_seconds.*kvm_ipa')" 0 \
+		"node_exporter: ... and no mtime for it (a staleness rule cannot see it)"
+	rm -f "$tmp/textfile/kvm_ipa.prom"
+	m=$(scrape)
+	is "$(echo "$m" | awk '$1 == "node_textfile_scrape_error" { print $2 }')" 0 \
+		"node_exporter: a file never written is no error (only absent() sees it)"
 	kill "$nepid" 2>/dev/null
 	wait "$nepid" 2>/dev/null
 	nepid=""
@@ -165,6 +197,30 @@ series() { # FILE INSTANCE -> input_series entries, constant for 2 h
         values: '1+0x120'
       - series: 'node_textfile_mtime_seconds{instance="d",file="/var/lib/prometheus/node-exporter/kvm_ipa.prom"}'
         values: '0+0x200'
+      # e: kvm_ipa.prom deleted after 30 min (node_exporter up, parsing fine)
+      - series: 'kvm_ipa_status{instance="e",job="node"}'
+        values: '0x30 _x90'
+      - series: 'up{instance="e",job="node"}'
+        values: '1x120'
+      - series: 'node_textfile_scrape_error{instance="e",job="node"}'
+        values: '0x120'
+      # f: the host stops answering scrapes after 30 min
+      - series: 'kvm_ipa_status{instance="f",job="node"}'
+        values: '0x30 _x90'
+      - series: 'up{instance="f",job="node"}'
+        values: '1x30 0x90'
+      # g: kvm_ipa.prom unparsable after 30 min (as node_exporter shows it, above)
+      - series: 'kvm_ipa_status{instance="g",job="node"}'
+        values: '0x30 _x90'
+      - series: 'up{instance="g",job="node"}'
+        values: '1x120'
+      - series: 'node_textfile_scrape_error{instance="g",job="node"}'
+        values: '0x30 1x90'
+      # h: a node without kvm-ipa-check: none of the self-monitoring alerts
+      - series: 'up{instance="h",job="node"}'
+        values: '1x30 0x90'
+      - series: 'node_textfile_scrape_error{instance="h",job="node"}'
+        values: '0x120'
     alert_rule_test:
       - eval_time: 30m
         alertname: KvmIpaWarning
@@ -207,6 +263,52 @@ series() { # FILE INSTANCE -> input_series entries, constant for 2 h
             exp_annotations:
               summary: "kvm_ipa.prom on d is not being rewritten"
               description: "The textfile written by kvm-ipa-check-textfile.timer is older than 3 hours: check `systemctl status kvm-ipa-check-textfile.service` there."
+      - eval_time: 40m
+        alertname: KvmIpaCheckMissing
+        exp_alerts: []
+      - eval_time: 90m
+        alertname: KvmIpaCheckMissing
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: e, job: node}
+            exp_annotations:
+              summary: "kvm_ipa.prom has disappeared on e"
+              description: "e reported kvm_ipa_status within the last day and no longer does, while node_exporter is up there: check that /var/lib/prometheus/node-exporter/kvm_ipa.prom exists and `systemctl status kvm-ipa-check-textfile.timer`."
+      - eval_time: 90m
+        alertname: KvmIpaHostNotReporting
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: f, job: node}
+            exp_annotations:
+              summary: "KVM host f stopped reporting"
+              description: "Prometheus cannot scrape node_exporter on f, a host that reported kvm_ipa_status within the last day: its KVM IPA state is unknown."
+      - eval_time: 90m
+        alertname: KvmIpaTextfileBroken
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: g, job: node}
+            exp_annotations:
+              summary: "node_exporter cannot parse a textfile on g, no kvm_ipa metrics"
+              description: "node_textfile_scrape_error is 1 on g and kvm_ipa_status is missing: node_exporter rejected kvm_ipa.prom (its log names the file and the line). Rerun `systemctl start kvm-ipa-check-textfile.service` there."
+      - eval_time: 90m
+        alertname: KvmIpaCheckAbsent
+        exp_alerts: []
+  # No host has ever written the file: only absent() can tell.
+  - interval: 1m
+    input_series:
+      - series: 'up{instance="h",job="node"}'
+        values: '1x120'
+    alert_rule_test:
+      - eval_time: 50m
+        alertname: KvmIpaCheckAbsent
+        exp_alerts: []
+      - eval_time: 70m
+        alertname: KvmIpaCheckAbsent
+        exp_alerts:
+          - exp_labels: {severity: warning}
+            exp_annotations:
+              summary: "No host reports kvm_ipa_status"
+              description: "No node_exporter scraped by this Prometheus exports kvm_ipa_status: enable kvm-ipa-check-textfile.timer on the KVM hosts, or check that node_exporter runs with the textfile collector on /var/lib/prometheus/node-exporter."
+      - eval_time: 70m
+        alertname: KvmIpaCheckMissing
+        exp_alerts: []
 EOF
 } >"$tmp/rules_test.yml"
 if out=$(promtool test rules "$tmp/rules_test.yml" 2>&1); then
@@ -329,7 +431,7 @@ is "$(ls -A "$D")" "kvm_ipa.prom" "no temp file left behind after 200 rewrites"
 # A rename that fails (the target is a directory) leaves no temp file.
 mkdir -p "$tmp/fail/kvm_ipa.prom"
 "$BIN" --prometheus --sysroot "$tmp/ok" --output "$tmp/fail/kvm_ipa.prom" 2>"$tmp/fail.err"
-is "$?" 3 "--output onto a directory: exit 3"
+is "$?" 74 "--output onto a directory: exit 74 (EX_IOERR: the report was not written)"
 contains "$(cat "$tmp/fail.err")" "kvm-ipa-check:" "--output failure: says why on stderr"
 is "$(ls -A "$tmp/fail")" "kvm_ipa.prom" "--output failure: no temp file left behind"
 
