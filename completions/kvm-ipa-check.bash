@@ -91,7 +91,7 @@ _kvm_ipa_check()
     if [[ $cur == -* ]]; then
         local opts='--sysroot= --no-probe --no-default-probe --no-run --no-exec
             --timeout= --vmm= --kernel= --ipa-limit= --json --nagios --prometheus
-            --output= --quiet --verbose --color --color= --help --usage --version'
+            --output= --quiet --verbose --map --color --color= --help --usage --version'
         if [[ $cur != --* ]]; then
             opts+=' -s -n -t -j -o -q -v -\? -V'
         fi

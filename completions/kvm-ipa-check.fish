@@ -39,6 +39,7 @@ complete -c kvm-ipa-check -l prometheus -d 'node_exporter textfile collector for
 complete -c kvm-ipa-check -s o -l output -r -F -d 'Write the report to FILE atomically'
 complete -c kvm-ipa-check -s q -l quiet -d 'Print only the verdict line'
 complete -c kvm-ipa-check -s v -l verbose -d 'Also print every probe and the evidence table'
+complete -c kvm-ipa-check -l map -d "Draw each judged VMM's memory map against the IPA limit"
 # Optional argument: only --color=WHEN carries a value.
 complete -c kvm-ipa-check -l color -f -a 'auto always never' -d 'Colour the text report (--color=WHEN)'
 

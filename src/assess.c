@@ -121,7 +121,7 @@ int whatif_check(const struct host_facts *f, const struct whatif *w, char *msg, 
 /*
  * Only arm64 VM types carry an IPA size, so --ipa-limit on any other host
  * can only mean an arm64 host with that limit: judged instead of this one,
- * whose own facts and probes stay in the report as measured.
+ * whose own facts and probes stay in the report as this host's.
  */
 static void judged_host(const struct host_facts *f, const struct whatif *w, struct assessment *a)
 {
@@ -152,14 +152,14 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 		return;
 	if (a->other_host)
 		snprintf(s + n, len - n,
-			 ", not in pKVM protected mode: predicted (implied by --ipa-limit on this "
-			 "%s host, whose own facts above are measured)",
+			 ", not in pKVM protected mode: predicted (--ipa-limit on this %s host "
+			 "implies an arm64 host; the facts above are this host's own)",
 			 arch);
 	else
 		snprintf(s + n, len - n, "%s",
 			 w->ipa_limit || w->kernel[0] ? ": predicted"
-						      : ": measured, with the VMMs named by --vmm "
-							"judged as if installed");
+						      : ", with the VMMs named by --vmm judged "
+							"as if installed on it");
 }
 
 int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
@@ -200,7 +200,7 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 			 ipa_limit);
 		return 1;
 	}
-	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (kernel.md §1.3). */
+	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (docs/kernel-facts.md). */
 	fixed = kver_cmp(&v, 5, 12, 0) >= 0 || (v.major == 5 && v.minor == 11 && v.patch >= 7) ||
 		(v.major == 5 && v.minor == 10 && v.patch >= 24) ||
 		(v.major == 5 && v.minor == 4 && v.patch >= 106);
@@ -581,7 +581,7 @@ static void explain_default(struct assessment *a)
 		snprintf(a->fix, sizeof(a->fix),
 			 "use VMMs that ask KVM_CAP_ARM_VM_IPA_SIZE and fit their memory map to "
 			 "it: QEMU >= 7.0, Firecracker >= 0.25, Cloud Hypervisor >= 16, libkrun >= "
-			 "1.0, kvmtool and crosvm from after August 2021");
+			 "0.1.8, kvmtool from 2021-08-31 and crosvm from 2021-11-01 on");
 		break;
 	case KB_DEFAULT_CAPPED:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
@@ -686,14 +686,16 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 			 f->dev_mode, f->dev_group);
 		if ((f->dev_mode & 0060) == 0060 && strcmp(f->dev_group, "root"))
 			snprintf(a->fix, sizeof(a->fix),
-				 "run as root, or add this user to group %s (usermod -aG %s USER) "
-				 "and log in again",
+				 "add this user to group %s (usermod -aG %s USER), then log in "
+				 "again or restart the daemon running the check (groups are read "
+				 "at start), or run as root",
 				 f->dev_group, f->dev_group);
 		else
 			snprintf(a->fix, sizeof(a->fix),
-				 "run as root: only root may open /dev/kvm here (a udev rule such "
-				 "as KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" opens it to "
-				 "group kvm)");
+				 "only root may open /dev/kvm here: run as root, through a sudo "
+				 "rule pinned to the exact command (docs/integrations.md), or give "
+				 "it a group by a udev rule KERNEL==\"kvm\", GROUP=\"kvm\", "
+				 "MODE=\"0660\"");
 		return true;
 	}
 	return false;
@@ -858,7 +860,11 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 		a->status = st;
 		summarize(obs, a);
 	}
-	/* pr_warn_once: our probe may have used up the one warning of this boot. */
-	a->log_warning_spent = obs->default_vm.result == PR_REJECTED &&
-			       obs->default_vm.err == EINVAL && a->ipa_limit < KIC_DEFAULT_IPA;
+	/*
+	 * pr_warn_once: our probe may have used up the one warning of this boot.
+	 * Judged on this host's measured limit, not a --ipa-limit one.
+	 */
+	a->log_warning_spent =
+		obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
+		(obs->ipa_limit > 0 ? obs->ipa_limit : a->ipa_limit) < KIC_DEFAULT_IPA;
 }

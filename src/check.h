@@ -175,6 +175,19 @@ enum kernel_behaviour {
 
 enum vmm_verdict { VV_WORKS, VV_LIMITED, VV_UNKNOWN, VV_FAILS, VV_HANGS };
 
+#define KIC_MAX_REGIONS 8
+
+/* One region of a VMM's guest-physical memory map, as the judge placed it (vmm.c). */
+struct vmm_map_region {
+	char name[16]; /* short, for the picture and the legend */
+	char what[96]; /* what it is, as the verdict names it */
+	uint64_t base;
+	uint64_t size;
+	bool ram;    /* backed by a memslot */
+	bool opt_in; /* only with a non-default option or device */
+	bool beyond; /* ends above 2^map_bits */
+};
+
 struct vmm_result {
 	char name[32];
 	char version[64];
@@ -184,6 +197,10 @@ struct vmm_result {
 	char reason[256];
 	char fix[192];
 	uint64_t max_guest_ram; /* largest RAM its memory map holds here, 0 unknown */
+	int map_bits;		/* the IPA size the regions are placed against, 0 no map */
+	uint64_t ram_top;	/* where RAM ends at its largest size here, 0 unknown */
+	int nregions;
+	struct vmm_map_region regions[KIC_MAX_REGIONS];
 };
 
 struct assessment {

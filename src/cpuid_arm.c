@@ -4,7 +4,7 @@
  *
  * The point of the PA column is a second opinion on the host's physical
  * address size when /dev/kvm cannot be asked: KVM's IPA limit is the
- * smallest PARange of all CPUs (kernel.md §2.4), so the smallest documented
+ * smallest PARange of all CPUs (docs/kernel-facts.md §2), so the smallest documented
  * figure of the parts present is what KVM would print. A value is only
  * filled in when a source below states it; everything else is 0 (unknown),
  * because a wrong guess here would turn into a wrong verdict.
@@ -21,8 +21,9 @@
  *  [hw]       Register dumps from real machines in lelegard/arm-cpusysregs
  *             collect/<machine>/cpusysregs-registers.txt (kernel module
  *             reading ID_AA64MMFR0_EL1 at EL1 on the bare host).
- *  [asahi]    Apple M1 kernel log "kvm [1]: IPA Size Limit: 36 bits"
- *             (shared/research/kernel.md §1.2, §2.4).
+ *  [asahi]    Apple M1 kernel log "kvm [1]: IPA Size Limit: 36 bits (Reduced
+ *             IPA size, …)", as in the dmesg of UbuntuAsahi/ubuntu-asahi#137
+ *             (tests/fixtures/README.md, m1-36).
  */
 #include <errno.h>
 #include <stddef.h>

@@ -50,6 +50,7 @@ static long arg_timeout_ms = 5000;
 static enum report_format arg_format = FMT_TEXT;
 static const char *arg_output;
 static bool arg_quiet;
+static bool arg_map;
 static bool arg_verbose;
 static enum color_when arg_color = COLOR_AUTO;
 static struct whatif arg_whatif;
@@ -66,6 +67,7 @@ enum {
 	OPT_KERNEL,
 	OPT_IPA_LIMIT,
 	OPT_NO_EXEC,
+	OPT_MAP,
 };
 
 static const struct argp_option options[] = {
@@ -109,6 +111,10 @@ static const struct argp_option options[] = {
 	{ "quiet", 'q', NULL, 0, "Print only the verdict line", 0 },
 	{ "verbose", 'v', NULL, 0,
 	  "Also print every probe (each IPA size, each memslot) and the evidence table", 0 },
+	{ "map", OPT_MAP, NULL, 0,
+	  "Draw each judged VMM's memory map against the IPA limit (text report; --verbose "
+	  "draws it too; JSON always has vmms[].regions)",
+	  0 },
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	  "Colour the text report: auto (default: only on a terminal and when NO_COLOR is "
 	  "unset), always, never",
@@ -202,6 +208,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		arg_verbose = true;
+		break;
+	case OPT_MAP:
+		arg_map = true;
 		break;
 	case OPT_COLOR:
 		if (!arg || !strcmp(arg, "auto"))
@@ -472,6 +481,7 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 		.color = arg_format == FMT_TEXT && use_color(),
 		.verbose = arg_verbose,
 		.quiet = arg_quiet,
+		.map = arg_map,
 		.version = KIC_VERSION,
 	};
 	const char *why;
@@ -705,17 +715,21 @@ int main(int argc, char **argv)
 	long deadline;
 	int r;
 
+	/* first: a signal from now on is a clean stop, never a half-done run */
+	install_signals();
 	atexit(close_stdout);
 	r = parse_args(&argp, argc, argv);
 	if (r)
 		return r;
 	deadline = now_ms() + arg_timeout_ms;
 	kic_deadline_ms = deadline;
-	install_signals();
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
-		/* Icinga 2 merges stderr into the plugin output: with --nagios, stdout only. */
-		/* Archives are not unpacked here: no decompressor runs as root on them. */
+		/*
+		 * Icinga 2 merges stderr into the plugin output: with --nagios, stdout
+		 * only. Archives are not unpacked here: no decompressor runs as root
+		 * on them.
+		 */
 		error_msg("--sysroot %s: %s%s", arg_sysroot, strerror(-r),
 			  r == -ENOTDIR ? " (extract a sosreport first: tar -xf FILE)" : "");
 		/* EMFILE, ENOMEM: the environment's fault, not a wrong argument */

@@ -271,7 +271,7 @@ void klog_parse_line(const char *line, struct klog_state *st)
 	int v;
 
 	st->lines++;
-	/* Sources: arch/arm64/kvm/reset.c of each era, see ../shared/research/kernel.md §1.2 */
+	/* Sources: arch/arm64/kvm/reset.c of each era (docs/kernel-facts.md §1) */
 	if ((p = strstr(msg, "using unsupported default IPA limit")) != NULL) {
 		klog_default_warning(msg, p, st);
 	} else if ((v = num_after(msg, "KVM IPA Size Limit (")) > 0) {

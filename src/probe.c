@@ -2,7 +2,7 @@
 /*
  * KVM probes: measure, on this kernel, what VMMs will meet. Every VM is
  * throwaway; every fd and mapping is released before kvm_probe() returns.
- * Facts the ioctls depend on: ../shared/research/kernel.md §2-§3, §7.
+ * Facts the ioctls depend on: docs/kernel-facts.md §2, §3 and §5.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -141,7 +141,8 @@ static int create_vm(int kvm_fd, unsigned long type, struct ipa_probe *p, struct
  *    src/vmm/src/arch/aarch64/layout.rs DRAM_MEM_START; crosvm aarch64/src/lib.rs
  *    AARCH64_PHYS_MEM_START 0x80000000
  *  - 256/512 GiB: QEMU virt's high redistributors/ECAM and 64-bit PCIe MMIO window
- *    (virt_set_high_memmap(), before 7.0 always placed; see vmms.md §1)
+ *    (hw/arm/virt.c: placed whatever the IPA size before 7.0, cut to it from 7.0;
+ *    docs/vmm-knowledge.md)
  */
 static const struct {
 	uint64_t gpa;

@@ -18,7 +18,7 @@
 
 #ifdef __aarch64__
 
-/* uapi: arch/arm64/include/uapi/asm/kvm.h (kernel.md §7) */
+/* uapi: arch/arm64/include/uapi/asm/kvm.h (docs/kernel-facts.md §5) */
 #define REG_PC	     0x6030000000100040ULL /* core reg, offsetof(kvm_regs, pc) / 4 */
 #define REG_ID_MMFR0 0x603000000013C038ULL /* ARM64_SYS_REG(3, 0, 0, 7, 0) */
 #define CODE_GPA     0x40000000ULL	   /* 1 GiB, inside every IPA size >= 32 */

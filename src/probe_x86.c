@@ -2,7 +2,7 @@
 /*
  * x86 probes: the guest physical width KVM supports (CPUID 0x80000008) and
  * one real-mode store that must come back as KVM_EXIT_MMIO. x86 VM types
- * carry no address size (kernel.md §6.1).
+ * carry no address size (docs/kernel-facts.md §4).
  */
 #define _GNU_SOURCE
 #include <errno.h>

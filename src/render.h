@@ -3,6 +3,7 @@
  * Inside the report stage: report.c picks the renderer for the format; each
  * renderer writes one document from the same three structs, in its own file:
  *   render_text.c     the text report (summarises; --verbose adds each probe)
+ *   render_map.c      its memory-map pictures (--map, --verbose)
  *   render_json.c     the JSON document (lists every fact and probe)
  *   render_monitor.c  Nagios (monitoring-plugins) and Prometheus
  * Only the report layer includes this header.
@@ -18,6 +19,8 @@
 void render_text(FILE *out, const struct report_opts *o, const struct host_facts *f,
 		 const struct kvm_obs *obs, const struct assessment *a);
 void render_text_quiet(FILE *out, const struct assessment *a);
+/* --map (and --verbose): each judged VMM's memory map against its IPA size (render_map.c). */
+void render_map(FILE *out, bool color, const struct assessment *a);
 void render_json(FILE *out, const struct report_opts *o, const struct host_facts *f,
 		 const struct kvm_obs *obs, const struct assessment *a);
 void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment *a);

@@ -265,6 +265,31 @@ static void json_assessment(struct json_writer *jw, const struct assessment *a)
 	jsonw_bool_field(jw, "log_warning_spent", a->log_warning_spent);
 }
 
+/* The memory map the verdict was judged on (vmm.c), what --map draws. */
+static void json_regions(struct json_writer *jw, const struct vmm_result *v)
+{
+	if (v->map_bits)
+		jsonw_int_field(jw, "map_ipa_bits", v->map_bits);
+	else
+		jsonw_null_field(jw, "map_ipa_bits");
+	jsonw_name(jw, "regions");
+	jsonw_start_array(jw);
+	for (int i = 0; i < v->nregions; i++) {
+		const struct vmm_map_region *g = &v->regions[i];
+
+		jsonw_start_object(jw);
+		jsonw_string_field(jw, "name", g->name);
+		jsonw_string_field(jw, "description", g->what);
+		jsonw_uint_field(jw, "base", g->base);
+		jsonw_uint_field(jw, "size", g->size);
+		jsonw_bool_field(jw, "ram", g->ram);
+		jsonw_bool_field(jw, "opt_in", g->opt_in);
+		jsonw_bool_field(jw, "beyond_limit", g->beyond);
+		jsonw_end_object(jw);
+	}
+	jsonw_end_array(jw);
+}
+
 static void json_vmm(struct json_writer *jw, const struct vmm_result *v)
 {
 	jsonw_start_object(jw);
@@ -279,6 +304,7 @@ static void json_vmm(struct json_writer *jw, const struct vmm_result *v)
 		jsonw_uint_field(jw, "max_guest_ram", v->max_guest_ram);
 	else
 		jsonw_null_field(jw, "max_guest_ram");
+	json_regions(jw, v);
 	jsonw_end_object(jw);
 }
 

@@ -409,6 +409,8 @@ void render_text(FILE *out, const struct report_opts *o, const struct host_facts
 	text_probes(&t, f, obs, a);
 	text_assessment(&t, a);
 	text_vmms(&t, a);
+	if (o->map || o->verbose)
+		render_map(out, o->color, a);
 	text_list(&t, "Notes", f->notes[0], sizeof(f->notes[0]), f->nnotes);
 	text_verdict(&t, a);
 }

@@ -13,6 +13,7 @@ struct report_opts {
 	bool color;
 	bool verbose;
 	bool quiet;
+	bool map; /* --map: the memory-map pictures in the text report */
 	const char *version;
 };
 

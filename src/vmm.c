@@ -29,14 +29,17 @@
  */
 /* clang-format off */
 #define QEMU_HIGH_REGIONS {						\
-	{ 39, false, false, "the 2nd GICv3 redistributor region (>123 vCPUs)" }, \
-	{ 39, false, false, "the high PCIe ECAM" },			\
-	{ 40, false, false, "the 64-bit PCIe MMIO window" },		\
+	{ "REDIST2", 256 * GiB, 64 * MiB, true, false, false,		\
+	  "the 2nd GICv3 redistributor region (>123 vCPUs)" },		\
+	{ "ECAM-hi", 256 * GiB, 256 * MiB, true, false, false,		\
+	  "the high PCIe ECAM" },					\
+	{ "MMIO-hi", 512 * GiB, 512 * GiB, true, false, false,		\
+	  "the 64-bit PCIe MMIO window" },				\
 }
 /* clang-format on */
 
 /* accel/kvm/kvm-all.c kvm_init(): fprintf "ioctl(KVM_CREATE_VM) failed: %d %s"
- * (7.2.0); 10.0.13 prints "ioctl(KVM_CREATE_VM) failed: %s" instead. */
+ * (5.2.0, 7.2.0); 10.0.13 prints "ioctl(KVM_CREATE_VM) failed: %s" instead. */
 #define QEMU_CREATE_FAIL "ioctl(KVM_CREATE_VM) failed: 22 Invalid argument"
 /* virt_kvm_type(), 4.0 to 10.0.13 alike; a real QEMU 5.2 run on a 36-bit
  * host printed it with (40 bits) and (36 bits). */
@@ -57,7 +60,8 @@ static const struct vmm_range qemu_ranges[] = {
 	/* c9650222b8 "hw/arm/virt: Implement kvm_type function for 4.0 machine":
 	 * virt_kvm_type() sizes the frozen map, whose highest_gpa always includes
 	 * the 512 GiB window, highmem=off or not (hw/arm/virt.c@19bd6aafbd18, in
-	 * 5.1.0), returns 0 for <= 40 bits and refuses more than the cap. */
+	 * 5.1.0; 5.2.0 read), returns 0 for <= 40 bits and refuses more than the
+	 * cap. */
 	{ .from = "4.0.0",
 	  .choice = VMM_IPA_FIXED_MAP,
 	  .ram = VMM_RAM_QEMU_FLOAT,
@@ -182,7 +186,8 @@ static const struct vmm_range firecracker_ranges[] = {
 	{ .from = "1.13.0",
 	  .choice = VMM_IPA_HOST_MAX,
 	  .ram = VMM_RAM_FC_GAP,
-	  .regions = { { 39, false, true, "--enable-pci's device BARs at 256 GiB" } },
+	  .regions = { { "PCI-BARs", 256 * GiB, 256 * GiB, false, false, true,
+			 "--enable-pci's device BARs at 256 GiB" } },
 	  .fix = "without --enable-pci, or a host with 39+ IPA bits" },
 	/* 979d99b16 (virtio-pmem) and e997b620a (virtio-mem hotplug), first in
 	 * v1.14.0: their memory comes from past_mmio64_memory, which starts at
@@ -192,8 +197,10 @@ static const struct vmm_range firecracker_ranges[] = {
 	{ .from = "1.14.0",
 	  .choice = VMM_IPA_HOST_MAX,
 	  .ram = VMM_RAM_FC_GAP,
-	  .regions = { { 39, false, true, "--enable-pci's device BARs at 256 GiB" },
-		       { 40, true, true,
+	  /* Their size is the configured one: the map draws 1 GiB. */
+	  .regions = { { "PCI-BARs", 256 * GiB, 256 * GiB, false, false, true,
+			 "--enable-pci's device BARs at 256 GiB" },
+		       { "pmem/vmem", 512 * GiB, GiB, false, true, true,
 			 "virtio-pmem and virtio-mem memory at 512 GiB (EFAULT)" } },
 	  .fix = "without --enable-pci, virtio-pmem and memory hotplug, or a host with 40 IPA "
 		 "bits" },
@@ -270,7 +277,8 @@ static const struct vmm_range gvisor_ranges[] = {
 	 * bluepill_fault.go throws the message below. */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
-	  .regions = { { 40, true, false, "its 40-bit guest-physical map of the Sentry" } },
+	  .regions = { { "Sentry", 0, 1ULL << 40, false, true, false,
+			 "its 40-bit guest-physical map of the Sentry" } },
 	  .create_fail = GVISOR_CREATE_FAIL,
 	  .size_fail = "set memory region failed: invalid physical range",
 	  .fix = "no runsc release sizes the VM: use --platform=systrap (the default) or "
@@ -293,7 +301,7 @@ static const struct vmm_range solo5_ranges[] = {
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
 	  .ram = VMM_RAM_SOLO5,
-	  .regions = { { 33, false, false, "the MMIO window at 4 GiB" } },
+	  .regions = { { "MMIO", 4 * GiB, GiB, false, false, false, "the MMIO window at 4 GiB" } },
 	  .create_fail = "solo5-hvt: KVM: ioctl (CREATE_VM) failed: Invalid argument",
 	  .fix = "no Solo5 release (to v0.12.1) asks for the size: use the solo5-spt tender on "
 		 "this host" },
@@ -323,8 +331,13 @@ static const struct vmm_range hyperlight_ranges[] = {
 	 * aarch64/layout.rs SCRATCH_TOP_GPA 0xf_ffff_efff). */
 	{ .from = "",
 	  .choice = VMM_IPA_TYPE0,
-	  .regions = { { 36, true, false, "its scratch memory just below 64 GiB" } },
+	  /* The map draws the top page of it: its size is configured. */
+	  .regions = { { "scratch", 0xfffffe000ULL, 0x1000, false, true, false,
+			 "its scratch memory just below 64 GiB" } },
 	  .create_fail = "VM creation failed: KVM error: Invalid argument (os error 22)",
+	  /* kvm/aarch64.rs map_memory: MapMemoryError::Hypervisor "Hypervisor
+	   * error: {0}" of the same KvmError */
+	  .size_fail = "Hypervisor error: KVM error: Bad address (os error 14)",
 	  .fix = "no Hyperlight release (to v0.16.0) sizes its arm64 VM" },
 };
 
@@ -340,7 +353,7 @@ static const struct vmm_range dragonball_ranges[] = {
 	{ .from = "",
 	  .choice = VMM_IPA_HOST_MAX,
 	  .ram = VMM_RAM_DRAGONBALL,
-	  .regions = { { 40, true, true,
+	  .regions = { { "MMIO-hi", 992 * GiB, 32 * GiB, false, true, true,
 			 "the MMIO pool at 992 GiB (virtio-fs DAX windows; EFAULT)" } },
 	  .fix = "no Dragonball release sizes its map: no virtio-fs DAX or large BARs, or a host "
 		 "with 40 IPA bits" },
@@ -354,6 +367,9 @@ static const struct vmm_row rows[] = {
 	  .display = "QEMU",
 	  .what = "QEMU virt machine (qemu-system-aarch64)",
 	  .version_hint = "run 'qemu-system-aarch64 --version'",
+	  /* hw/core/machine.c machine_class_init() default_ram_size; virt
+	   * keeps it (hw/arm/virt.c virt_machine_class_init, 10.0.13) */
+	  .ram_default = 128 * MiB,
 	  RANGES(qemu_ranges) },
 	{ .name = "libvirt",
 	  .aliases = { "libvirtd", "virtqemud" },
@@ -371,16 +387,22 @@ static const struct vmm_row rows[] = {
 	  .vkind = VMM_VER_DATE,
 	  .version_hint = "kvmtool has no releases: builds whose binary contains \"Memory too "
 			  "large for this system\" (2021-08-31+) ask for the size",
+	  /* builtin-run.c get_ram_size(): 64 MiB x (vCPUs + 3); the map shows 1 vCPU */
+	  .ram_default = 256 * MiB,
 	  RANGES(kvmtool_ranges) },
 	{ .name = "firecracker",
 	  .display = "Firecracker",
 	  .what = "Firecracker",
 	  .version_hint = "run 'firecracker --version'",
+	  /* src/vmm/src/vmm_config/machine_config.rs DEFAULT_MEM_SIZE_MIB */
+	  .ram_default = 128 * MiB,
 	  RANGES(firecracker_ranges) },
 	{ .name = "cloud-hypervisor",
 	  .display = "Cloud Hypervisor",
 	  .what = "Cloud Hypervisor",
 	  .version_hint = "run 'cloud-hypervisor --version'",
+	  /* vmm/src/config.rs DEFAULT_MEMORY_MB 512 (--memory size=512M) */
+	  .ram_default = 512 * MiB,
 	  RANGES(cloud_hypervisor_ranges) },
 	{ .name = "crosvm",
 	  .display = "crosvm",
@@ -742,6 +764,132 @@ static uint64_t layout_max_ram(enum vmm_ram_layout l, int bits)
 	}
 }
 
+/* The IPA bits a VM of this range gets on a host with a limit of bits (>= 40 for type 0). */
+static int vm_bits(const struct vmm_range *r, int bits)
+{
+	return r->choice == VMM_IPA_TYPE0 && bits > KIC_DEFAULT_IPA ? KIC_DEFAULT_IPA : bits;
+}
+
+/* ---- the memory map ------------------------------------------------------- */
+
+static uint64_t ram_base(enum vmm_ram_layout l)
+{
+	switch (l) {
+	case VMM_RAM_QEMU_LEGACY: /* hw/arm/virt.c VIRT_MEM 0x40000000 */
+	case VMM_RAM_QEMU_FLOAT:
+	case VMM_RAM_QEMU_FIT:
+	case VMM_RAM_AT_1G:
+	case VMM_RAM_CH_HOLE:
+		return GiB;
+	case VMM_RAM_AT_2G:
+	case VMM_RAM_DRAGONBALL:
+	case VMM_RAM_FC:
+	case VMM_RAM_FC_GAP:
+		return 2 * GiB;
+	default: /* Solo5: RAM from 0 */
+		return 0;
+	}
+}
+
+/* The hole RAM skips, [*start, *end); false when none. */
+static bool ram_hole(enum vmm_ram_layout l, uint64_t *start, uint64_t *end)
+{
+	if (l == VMM_RAM_CH_HOLE) { /* MEM_32BIT_RESERVED_START, 64 MiB */
+		*start = 0xfc000000ULL;
+		*end = 4 * GiB;
+		return true;
+	}
+	if (l == VMM_RAM_FC_GAP) { /* MMIO64_MEM_START, MMIO64_MEM_SIZE */
+		*start = 256 * GiB;
+		*end = 512 * GiB;
+		return true;
+	}
+	return false;
+}
+
+struct placed {
+	int n;
+	struct vmm_map_region r[KIC_MAX_REGIONS];
+};
+
+static void add_region(struct placed *p, const char *name, const char *what, uint64_t base,
+		       uint64_t size, bool ram, bool opt_in)
+{
+	struct vmm_map_region *g;
+
+	if (p->n >= KIC_MAX_REGIONS || !size)
+		return;
+	g = &p->r[p->n++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	snprintf(g->what, sizeof(g->what), "%s", what);
+	g->base = base;
+	g->size = size;
+	g->ram = ram;
+	g->opt_in = opt_in;
+}
+
+/* size bytes of guest RAM from the layout's base, around its hole; returns the end. */
+static uint64_t place_ram(enum vmm_ram_layout l, uint64_t size, struct placed *p)
+{
+	uint64_t base = ram_base(l), hs, he;
+
+	if (l == VMM_RAM_NONE || !size)
+		return base;
+	if (ram_hole(l, &hs, &he) && base + size > hs) {
+		add_region(p, "RAM", "guest RAM", base, hs - base, true, false);
+		size -= hs - base;
+		base = he;
+	}
+	add_region(p, "RAM", "guest RAM", base, size, true, false);
+	return base + size;
+}
+
+/*
+ * The range's map with ram bytes of RAM, each region marked beyond when it
+ * ends above 2^limit (limit 0: none is). QEMU virt_set_memmap() (5.2, 7.2,
+ * 10.0.13): the high IO regions start at the GiB above RAM, at least 256
+ * GiB, each aligned to its size; with at most 255 GiB of RAM that gives
+ * 3.1's fixed addresses.
+ */
+static void place(const struct vmm_range *r, uint64_t ram, int limit, struct placed *p)
+{
+	uint64_t base = ram_base(r->ram), next;
+
+	p->n = 0;
+	if (base)
+		add_region(p, "devices", "device space below RAM", 0, base, false, false);
+	next = round_up(place_ram(r->ram, ram, p), GiB);
+	next = next < 256 * GiB ? 256 * GiB : next;
+	for (int i = 0; i < VMM_MAX_REGIONS && r->regions[i].name; i++) {
+		const struct vmm_region *g = &r->regions[i];
+		uint64_t b = g->base;
+
+		if (g->floats) {
+			b = round_up(next, g->size);
+			next = b + g->size;
+		}
+		add_region(p, g->name, g->what, b, g->size, g->ram, g->opt_in);
+	}
+	for (int i = 0; i < p->n; i++)
+		p->r[i].beyond =
+			limit > 0 && limit < 64 && p->r[i].base + p->r[i].size > 1ULL << limit;
+}
+
+/* IPA bits the default (not opt-in) part of a placed map needs. */
+static int placed_bits(const struct placed *p)
+{
+	int bits = 32;
+
+	for (int i = 0; i < p->n; i++) {
+		int b = bits_for_top(p->r[i].base + p->r[i].size);
+
+		if (!p->r[i].opt_in && b > bits)
+			bits = b;
+	}
+	return bits;
+}
+
 static const struct vmm_row *ram_row(const char *name)
 {
 	const struct vmm_row *row = vmm_lookup(name);
@@ -760,11 +908,11 @@ uint64_t vmm_max_guest_ram(const char *name, const char *version, int ipa_bits)
 		return 0;
 	r = vmm_range_for(row, version);
 	if (r)
-		return layout_max_ram(r->ram, ipa_bits);
+		return layout_max_ram(r->ram, vm_bits(r, ipa_bits));
 	/* Version unknown: only an answer every release agrees on. */
-	ram = layout_max_ram(row->ranges[0].ram, ipa_bits);
+	ram = layout_max_ram(row->ranges[0].ram, vm_bits(&row->ranges[0], ipa_bits));
 	for (int i = 1; i < row->nranges; i++)
-		if (layout_max_ram(row->ranges[i].ram, ipa_bits) != ram)
+		if (layout_max_ram(row->ranges[i].ram, vm_bits(&row->ranges[i], ipa_bits)) != ram)
 			return 0;
 	return ram;
 }
@@ -775,6 +923,10 @@ struct judgement {
 	enum vmm_verdict v;
 	char reason[256];
 	char fix[192];
+	/* The map the verdict was judged on: the range, its RAM, the limit. */
+	const struct vmm_range *mr; /* NULL: no map (the versions disagree) */
+	uint64_t mram;		    /* 0: the largest RAM that fits */
+	int mbits;		    /* 0: the VM's IPA size is not known */
 };
 
 /* The host as the judge sees it. */
@@ -783,16 +935,24 @@ struct host {
 	bool small; /* the limit is known to be below 40, even if its value is not */
 	enum kernel_behaviour kb;
 	uint64_t ram_cap; /* vmm_env.ram_cap */
+	uint64_t ram;	  /* RAM to place: vmm_env.ram_size, else the row's default; 0 unknown */
 };
 
-static int map_bits(const struct vmm_range *r)
+/* The RAM the map places: the given or default size, else the largest that fits. */
+static uint64_t ram_of(const struct vmm_range *r, uint64_t ram, int bits, uint64_t cap)
 {
-	int bits = 32;
+	uint64_t max;
 
-	for (int i = 0; i < VMM_MAX_REGIONS && r->regions[i].bits; i++)
-		if (!r->regions[i].opt_in && r->regions[i].bits > bits)
-			bits = r->regions[i].bits;
-	return bits;
+	if (ram)
+		return ram;
+	max = layout_max_ram(r->ram, bits);
+	return cap && max > cap ? cap : max;
+}
+
+/* The map of range r with the host's RAM choice, marked against 2^bits. */
+static void place_for(const struct vmm_range *r, const struct host *h, int bits, struct placed *p)
+{
+	place(r, ram_of(r, h->ram, bits, h->ram_cap), bits, p);
 }
 
 /* Copies tmpl with {L} and {M} replaced (a format string would be unsafe here). */
@@ -866,18 +1026,18 @@ static void how_sized(char *dst, size_t len, enum vmm_ipa_choice c, int L)
 	}
 }
 
-/* "the X, the Y" of the regions that end above 2^bits; returns what kind. */
-static int beyond(const struct vmm_range *r, int bits, char *list, size_t len)
+/* "the X, the Y" of the placed regions marked beyond; returns what kind. */
+static int beyond(const struct placed *p, char *list, size_t len)
 {
 	int kind = 0; /* 1 opt-in only, 2 devices, 3 RAM */
 	size_t o = 0;
 
 	list[0] = '\0';
-	for (int i = 0; i < VMM_MAX_REGIONS && r->regions[i].bits; i++) {
-		const struct vmm_region *g = &r->regions[i];
+	for (int i = 0; i < p->n; i++) {
+		const struct vmm_map_region *g = &p->r[i];
 		int k = g->opt_in ? 1 : g->ram ? 3 : 2;
 
-		if (g->bits <= bits)
+		if (!g->beyond)
 			continue;
 		kind = k > kind ? k : kind;
 		if (o < len)
@@ -907,21 +1067,28 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 {
 	/* avail < 0: a limit known only to be below 40, so at most 39 bits. */
 	bool known = avail > 0;
-	char list[160], ram[48], msg[160];
+	char list[160], ram[48], msg[160], msg2[160];
+	struct placed p;
 	int kind;
 
 	avail = known ? avail : KIC_DEFAULT_IPA - 1;
-	kind = beyond(r, avail, list, sizeof(list));
+	place_for(r, h, avail, &p);
+	kind = beyond(&p, list, sizeof(list));
+	j->mbits = known ? avail : 0;
 	ram_note(ram, sizeof(ram), r, known ? avail : 0, h->ram_cap);
 	if (kind == 3) {
 		/* arm64 kvm_arch_prepare_memory_region(): a memslot past the
 		 * VM's IPA size is refused with EFAULT. */
 		j->v = VV_FAILS;
-		expand(msg, sizeof(msg),
-		       r->size_fail ? r->size_fail : "a memslot above 2^{L} is refused: EFAULT",
-		       avail, map_bits(r));
-		snprintf(j->reason, sizeof(j->reason), "%s %s, but its map needs %d: \"%s\"", label,
-			 how, map_bits(r), msg);
+		/* A VMM's own words in quotes; else only what KVM answers. */
+		if (r->size_fail)
+			snprintf(msg2, sizeof(msg2), ": \"%s\"", r->size_fail);
+		else
+			snprintf(msg2, sizeof(msg2), " above 2^{L}");
+		expand(msg, sizeof(msg), msg2, avail, placed_bits(&p));
+		snprintf(j->reason, sizeof(j->reason),
+			 "%s %s, but its map needs %d bits (memslots beyond get EFAULT)%s", label,
+			 how, placed_bits(&p), msg);
 		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
 	} else if (kind == 2) {
 		j->v = VV_LIMITED;
@@ -1042,9 +1209,13 @@ static void judge_sized(const struct vmm_range *r, const char *label, const stru
 			struct judgement *j)
 {
 	int L = h->L > 0 ? (h->L < 32 ? 32 : h->L) : -1;
-	int M = map_bits(r);
 	char msg[160], how[96];
+	struct placed p;
+	int M;
 
+	/* A fixed map asks for what its regions need: any default one beyond fails it. */
+	place_for(r, h, L > 0 ? L : 0, &p);
+	M = placed_bits(&p);
 	if (r->choice == VMM_IPA_FIXED_MAP && (L < 0 || M > L)) {
 		j->v = VV_FAILS;
 		expand(msg, sizeof(msg), r->size_fail ? r->size_fail : "EINVAL", L, M);
@@ -1060,7 +1231,14 @@ static void judge_sized(const struct vmm_range *r, const char *label, const stru
 static void judge_known_choice(const struct vmm_range *r, const char *label, const struct host *h,
 			       struct judgement *j)
 {
+	int L = h->L < 32 ? 32 : h->L;
+
 	memset(j, 0, sizeof(*j));
+	/* The map against the host's limit, or type 0's 40 bits below it; fit_map()
+	 * sets the size the VM really gets. */
+	j->mr = r;
+	j->mram = h->ram;
+	j->mbits = h->L > 0 ? vm_bits(r, L) : 0;
 	/* Without the cap every VMM falls back to type 0. */
 	if (r->choice == VMM_IPA_TYPE0 || h->L == 0) {
 		judge_type0(r, label, h, j);
@@ -1079,7 +1257,7 @@ static void judge_known_choice(const struct vmm_range *r, const char *label, con
 
 static struct host host_of(const struct vmm_env *env)
 {
-	struct host h = { env->ipa_limit, false, env->kb, env->ram_cap };
+	struct host h = { env->ipa_limit, false, env->kb, env->ram_cap, env->ram_size };
 
 	if (h.L > 0 && h.L < KIC_DEFAULT_IPA)
 		h.small = true;
@@ -1106,16 +1284,25 @@ static void judge_at(const struct vmm_row *row, const char *v, const char *label
 {
 	const struct vmm_row *also = row->also_row ? vmm_lookup(row->also_row) : NULL;
 	struct judgement other;
+	struct host hr = *h;
 	char lab[96];
 
-	judge_known_choice(range_at(row, v), label, h, j);
+	hr.ram = h->ram ? h->ram : row->ram_default;
+	judge_known_choice(range_at(row, v), label, &hr, j);
 	if (!also)
 		return;
 	/* libvirt: the probe must pass, then QEMU itself runs the guest. */
 	snprintf(lab, sizeof(lab), "%s's QEMU %s", row->display, v);
-	judge_known_choice(range_at(also, v), lab, h, &other);
-	if (other.v > j->v || (other.v == j->v && j->v == VV_WORKS))
+	hr.ram = h->ram ? h->ram : also->ram_default;
+	judge_known_choice(range_at(also, v), lab, &hr, &other);
+	if (other.v > j->v || (other.v == j->v && j->v == VV_WORKS)) {
 		*j = other;
+		return;
+	}
+	/* The probe decides; the guest would still live in QEMU's map. */
+	j->mr = other.mr;
+	j->mram = other.mram;
+	j->mbits = other.mbits;
 }
 
 /* Every version where the answer may change, oldest first ("0" for the oldest). */
@@ -1180,6 +1367,9 @@ static void judge_unknown_version(const struct vmm_row *row, const char *given,
 	}
 	for (i = 1; i < n && vs[i] == vs[0]; i++)
 		;
+	/* Which release's map is not known, unless there is only one. */
+	if (n > 1)
+		j->mr = NULL;
 	if (i == n)
 		return; /* j holds the newest release's judgement */
 	if (given && *given)
@@ -1193,6 +1383,24 @@ static void judge_unknown_version(const struct vmm_row *row, const char *given,
 	describe_changes(row, pts, vs, n, j, o);
 	j->v = VV_UNKNOWN;
 	snprintf(j->fix, sizeof(j->fix), "%s", row->version_hint);
+}
+
+/* The map the verdict was judged on, and where RAM ends at its largest there. */
+static void map_out(const struct judgement *j, uint64_t cap, struct vmm_result *out)
+{
+	struct placed p;
+	uint64_t max;
+
+	if (!j->mr || j->mbits <= 0)
+		return;
+	place(j->mr, ram_of(j->mr, j->mram, j->mbits, cap), j->mbits, &p);
+	out->map_bits = j->mbits;
+	out->nregions = p.n;
+	memcpy(out->regions, p.r, sizeof(p.r[0]) * (size_t)p.n);
+	max = ram_of(j->mr, 0, j->mbits, cap);
+	p.n = 0;
+	if (max)
+		out->ram_top = place_ram(j->mr->ram, max, &p);
 }
 
 static bool judge_arch(const struct vmm_env *env, struct vmm_result *out)
@@ -1256,5 +1464,6 @@ int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
 	out->verdict = j.v;
 	snprintf(out->reason, sizeof(out->reason), "%s", j.reason);
 	snprintf(out->fix, sizeof(out->fix), "%s", j.fix);
+	map_out(&j, env->ram_cap, out);
 	return 0;
 }

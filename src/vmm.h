@@ -19,7 +19,8 @@ struct vmm_env {
 	int ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; 0 = cap absent (pre-4.20), -1 unknown */
 	enum kernel_behaviour kb; /* measured or predicted type-0 behaviour */
 	bool kb_measured;
-	uint64_t ram_cap; /* largest RAM one KVM memslot takes, in bytes; 0 = none known */
+	uint64_t ram_cap;  /* largest RAM one KVM memslot takes, in bytes; 0 = none known */
+	uint64_t ram_size; /* guest RAM to place; 0 = the VMM's default (vmm_row.ram_default) */
 };
 
 /* How a VMM picks the KVM_CREATE_VM type on arm64. */
@@ -46,9 +47,16 @@ enum vmm_ram_layout {
 	VMM_RAM_SOLO5,	     /* Solo5 hvt: RAM in [0, 4 GiB), MMIO at 4 GiB */
 };
 
-/* A part of the default memory map that needs more than 32 IPA bits. */
+/*
+ * A part of the default memory map beyond RAM that the limit may cut: the
+ * judge places it (with RAM and the device space below RAM) and judges the
+ * VMM from which of the placed regions end above the limit.
+ */
 struct vmm_region {
-	int bits;    /* IPA bits needed to reach its end; 0 ends the list */
+	const char *name; /* short (at most 9 characters), for the map; NULL ends the list */
+	uint64_t base;	  /* floats: the lowest base; placed above RAM, aligned to size */
+	uint64_t size;
+	bool floats; /* QEMU virt's high regions: above RAM, from 256 GiB */
 	bool ram;    /* backed by a memslot: out of reach, KVM refuses it with EFAULT */
 	bool opt_in; /* only used with a non-default option or device */
 	const char *what;
@@ -82,6 +90,8 @@ struct vmm_row {
 	enum vmm_version_kind vkind;
 	const char *also_row;	  /* judged together with this row at the same version */
 	const char *version_hint; /* how to learn the version, when unknown */
+	uint64_t ram_default;	  /* guest RAM without options, bytes; 0 unknown (the map shows
+				     the largest RAM that fits) */
 	int nranges;
 	const struct vmm_range *ranges; /* sorted by from */
 };
@@ -100,16 +110,22 @@ const char *vmm_canonical_name(const char *name);
 const struct vmm_range *vmm_range_for(const struct vmm_row *row, const char *version);
 
 /*
- * Fills out (name, version, verdict, reason, fix; path and what_if are left
- * zero for the caller). version NULL or "" means unknown; for a row versioned
- * by source date, "<YYYYMMDD" means built from a tree older than that date
- * (how a kvmtool binary without the fix's message is dated). Pure.
- * Returns 0, -EINVAL for NULL arguments, -ENOENT for an unknown VMM.
+ * Fills out (name, version, verdict, reason, fix, and the memory map it was
+ * judged on: map_bits, regions, ram_top; path, what_if and max_guest_ram are
+ * left zero for the caller). The verdict follows from the regions: when the
+ * VM is created, it works when none is beyond, is limited when only device or
+ * opt-in regions are, fails when a RAM-backed region or a fixed map is. version NULL or "" means
+ * unknown; for a row versioned by source date, "<YYYYMMDD" means built from a tree older than that
+ * date (how a kvmtool binary without the fix's message is dated). Pure. Returns 0, -EINVAL for NULL
+ * arguments, -ENOENT for an unknown VMM.
  */
 int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
 	      struct vmm_result *out);
 
-/* Largest guest RAM this VMM's map holds in ipa_bits (default options); 0 unknown or none. */
+/*
+ * Largest guest RAM this VMM's map holds in ipa_bits (default options; a
+ * type-0 VMM gets at most 40 bits); 0 unknown or none.
+ */
 uint64_t vmm_max_guest_ram(const char *name, const char *version, int ipa_bits);
 
 /* "qemu, libvirt, ..." for --help and error messages. */

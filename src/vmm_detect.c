@@ -599,7 +599,8 @@ static const char *stat_error(int err)
 static void version_from_run(struct detect *d, const struct probe *p, struct vmm_found *f)
 {
 	long left = d->deadline_ms - now_ms();
-	char out[RUN_KEEP_MAX], line[48];
+	static char out[RUN_KEEP_MAX]; /* off the stack: ulimit -s may be small */
+	char line[48];
 	int r;
 
 	if (left <= 0) {

@@ -8,8 +8,9 @@
  * tree as the tool reads them; the KVM observations are SYNTHETIC (written
  * below, modelled on what probe.c records on such a host: the README's real
  * Cortex-A72 run, a fixed and an unfixed 36-bit kernel, this x86 machine);
- * then the real assess() and report_print() run. A fake of the probes only:
- * what it checks is the report's rendering of every probe state.
+ * then the real assess() and report_print() run. A fake of the probes (and,
+ * in two scenarios marked below, of a few facts): what it checks is the
+ * report's rendering of every state, not the probes.
  *
  * Usage: golden_render SCENARIO [--json|--nagios|--prometheus] [--verbose]
  *        [--quiet] [--color]   (run from the top of the tree)
@@ -160,14 +161,14 @@ static void m1_unfixed(struct host_facts *f, struct kvm_obs *obs)
 	snprintf(obs->run.detail, sizeof(obs->run.detail), "no exit within 1000 ms");
 }
 
-/* Interrupted at the deadline: the last sizes skipped, the run not done. */
+/* Interrupted at the deadline after the first size: the rest skipped, the run not done. */
 static void a72_incomplete(struct host_facts *f, struct kvm_obs *obs)
 {
 	live_device(f, true);
 	arm64_caps(obs, 44);
 	obs->default_vm.result = PR_CREATED;
 	sizes(obs, 44);
-	for (int i = 5; i < obs->nipa; i++) {
+	for (int i = 1; i < obs->nipa; i++) {
 		obs->ipa[i].result = PR_SKIPPED;
 		obs->ipa[i].err = 0;
 	}
@@ -207,6 +208,46 @@ static void m1_no_access(struct host_facts *f, struct kvm_obs *obs)
 		 "cannot open /dev/kvm: Permission denied (not root)");
 }
 
+/*
+ * Facts no fixture tree has (SYNTHETIC facts too): kvm-arm.mode=protected,
+ * the "upgrade your VMM" warning with its comm, a CPU without a MIDR and
+ * one of an unknown part, notes about unreadable inputs; /dev/kvm missing.
+ */
+static void m1_odd_facts(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	f->dev_present = false;
+	f->dev_accessible = false;
+	snprintf(f->kvm_arm_mode, sizeof(f->kvm_arm_mode), "protected");
+	f->log_default_warned = true;
+	snprintf(f->log_default_comm, sizeof(f->log_default_comm), "qemu-system-aar");
+	f->cpus[0].midr_valid = false;
+	f->cpus[0].midr = 0;
+	f->cpus[1].midr = 0x410fdff0; /* Arm, part 0xdff: in no table */
+	facts_note(f, "cannot read %s: %s", "/proc/iomem", "Permission denied");
+	facts_note(f, "kernel log: %s", "no KVM line (dmesg_restrict?)");
+	obs->ipa_limit = -1;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason), "/dev/kvm is missing");
+}
+
+/* An arm64 tree that tells nothing: no MIDR, no RAM map, no kernel log line. */
+static void a53_no_facts(struct host_facts *f, struct kvm_obs *obs)
+{
+	for (int i = 0; i < f->ncpus; i++)
+		f->cpus[i].midr_valid = false;
+	f->core_pa_bits = 0;
+	f->ram_top = 0;
+	f->iomem_top = 0;
+	f->log_ipa_limit = 0;
+	f->log_format = 0;
+	f->log_reduced_suffix = false;
+	f->nevidence = 0;
+	f->nvmms_found = 0;
+	obs->ipa_limit = -1;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
+		 "offline tree (--sysroot): nothing was measured");
+}
+
 /* x86: no IPA sizes; memslots in the type-0 VM, CPUID's physical bits. */
 static void x86_live(struct host_facts *f, struct kvm_obs *obs)
 {
@@ -243,6 +284,8 @@ static const struct scenario {
 	{ "a53-odd-exit", "a53-40", a53_odd_exit, true },
 	{ "a53-run-error", "a53-40", a53_run_error, false },
 	{ "m1-no-access", "m1-36", m1_no_access, false },
+	{ "m1-odd-facts", "m1-36", m1_odd_facts, false },
+	{ "a53-no-facts", "a53-40", a53_no_facts, false },
 	{ "x86-live", "x86", x86_live, false },
 };
 

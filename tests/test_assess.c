@@ -92,6 +92,10 @@ static void test_measured(void)
 	ok(A.log_warning_spent, "36-bit fixed: our probe spent the pr_warn_once");
 	ok(strstr(A.default_vmm, "fail at start") != NULL, "default VMMs fail cleanly");
 	ok(strstr(A.sized_vmm, "32 to 36") != NULL, "sized VMMs: 32..36");
+	W.ipa_limit = 44;
+	run();
+	ok(A.log_warning_spent, "36-bit fixed, --ipa-limit 44: the probe here still spent it");
+	W.ipa_limit = 0;
 
 	/* Unfixed (5.10.0-5.10.23): type 0 accepted with a full 40-bit space. */
 	arm64_host(36);
@@ -247,7 +251,7 @@ static void predict(const char *rel, int limit, bool prot, const char *want, int
 
 static void test_predict(void)
 {
-	/* Thresholds: kernel.md §1.3 (7d717558dd5e and its stable backports). */
+	/* Thresholds: docs/kernel-facts.md §1 (7d717558dd5e and its stable backports). */
 	predict("5.10.23", 36, false, "default-hangs", 2);
 	predict("5.10.24", 36, false, "default-rejected", 2);
 	predict("5.11.6", 36, false, "default-hangs", 2);

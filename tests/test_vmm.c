@@ -7,7 +7,9 @@
  * the test states the rules independently of how vmm.c encodes them.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "check.h"
 #include "tap.h"
@@ -303,7 +305,8 @@ static void test_messages(void)
 		   has(&r, "\"VM creation failed: KVM error: Invalid argument (os error 22)\""),
 	   "Hyperlight: type 0 refused, its error");
 	r = judge(ARCH_ARM64, 35, KB_DEFAULT_CAPPED, "hyperlight", "0.16.0");
-	ok(r.verdict == VV_FAILS && has(&r, "EFAULT") && has(&r, "needs 36"),
+	ok(r.verdict == VV_FAILS && has(&r, "EFAULT") && has(&r, "needs 36") &&
+		   has(&r, "\"Hypervisor error: KVM error: Bad address (os error 14)\""),
 	   "Hyperlight under pKVM on 35 bits: its memory at 64 GiB gets EFAULT");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "dragonball", "3.32.0");
 	ok(r.verdict == VV_LIMITED && has(&r, "asks for the host's IPA size (36 bits)") &&
@@ -477,12 +480,28 @@ static void test_names(void)
 				cited &= g->create_fail && g->fix;
 			if (g->choice == VMM_IPA_FIXED_MAP || g->choice == VMM_IPA_MINIMAL)
 				cited &= g->size_fail != NULL;
+			/* RAM a default map cannot do without: what the VMM says then */
+			for (int x = 0; x < VMM_MAX_REGIONS && g->regions[x].name; x++)
+				if (g->regions[x].ram && !g->regions[x].opt_in)
+					cited &= g->size_fail != NULL;
 		}
 	}
 	ok(sorted, "every row starts at \"\" and its ranges ascend");
-	ok(cited, "every type-0 range has a message and a fix; sized ones a size message");
+	ok(cited, "every type-0 range has a message and a fix; sized ones and RAM-backed maps a "
+		  "size message");
 	ok(vmm_range_for(vmm_lookup("qemu"), "7.2.22") == &vmm_lookup("qemu")->ranges[3],
 	   "range_for QEMU 7.2.22 is the 7.0 range");
+	/* Texts the judge quotes only in some configurations, pinned at the table. */
+	is_str(vmm_range_for(vmm_lookup("qemu"), "7.0.0")->size_fail,
+	       "Addressing limited to {L} bits, but memory exceeds it by N bytes",
+	       "QEMU 7.0+: virt_set_memmap's message");
+	is_str(vmm_range_for(vmm_lookup("qemu"), "6.2.0")->size_fail,
+	       "-m and ,maxmem option values require an IPA range ({M} bits) larger than the one "
+	       "supported by the host ({L} bits)",
+	       "QEMU 4.0-6.2: virt_kvm_type's message");
+	is_str(vmm_range_for(vmm_lookup("kvmtool"), "20210831")->size_fail,
+	       "Fatal: Memory too large for this system (needs {M} bits, {L} available)",
+	       "kvmtool 2021-08-31: kvm__get_vm_type's die()");
 	ok(!vmm_range_for(vmm_lookup("qemu"), "") && !vmm_range_for(NULL, "1.0"),
 	   "range_for: no version, no row");
 	ok(!vmm_range_for(vmm_lookup("kvmtool"), "3.18.0"), "range_for: kvmtool wants a date");
@@ -600,7 +619,8 @@ static void test_max_ram(void)
 		{ "dragonball", "3.0.0", 36, 62 * GiB },
 		{ "dragonball", "3.0.0", 44, 990 * GiB }, /* DRAM_MEM_END 992 GiB */
 		{ "hyperlight", "0.16.0", 36, 0 },
-		{ "crosvm", "20210826", 44, 16382 * GiB },
+		{ "crosvm", "20210826", 44, 1022 * GiB }, /* type 0: 40 bits on any host */
+		{ "crosvm", "20211101", 44, 16382 * GiB },
 		{ "solo5-hvt", NULL, 36, 4 * GiB },
 		{ "solo5-hvt", NULL, 32, 0 },
 		{ "gvisor", NULL, 40, 0 },
@@ -618,6 +638,217 @@ static void test_max_ram(void)
 		       (unsigned long long)(t[i].want / GiB));
 }
 
+/* ---- the map the verdict is judged on ------------------------------------ */
+
+/* The first few mismatches, as TAP comments. */
+static int ndiag;
+static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ndiag++ >= 20)
+		return;
+	va_start(ap, fmt);
+	printf("# ");
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+}
+
+static bool mentioned(const char *reason, const char *what)
+{
+	return strstr(reason, what) != NULL;
+}
+
+/*
+ * Every row at every release boundary, limits 32..52, every VM that is
+ * created (a sized VMM, a type-0 one on 40+ bits or under pKVM): the
+ * regions marked beyond are exactly what makes the verdict fail or limited.
+ * Works: none beyond. Limited: some, none of them RAM-backed by default, each
+ * named in the reason. Fails: a default RAM-backed region beyond, or a fixed
+ * map with any default region beyond.
+ */
+static void check_beyond(const struct vmm_row *row, const char *v, int bits,
+			 enum kernel_behaviour kb, int *bad)
+{
+	struct vmm_env env = { .arch = ARCH_ARM64, .ipa_limit = bits, .kb = kb };
+	const struct vmm_range *r = vmm_range_for(row, v);
+	struct vmm_result res;
+	bool any = false, ram = false, dflt = false, named = true;
+	int want = -1;
+
+	if (vmm_judge(&env, row->name, v, &res) || !res.map_bits) {
+		(*bad)++;
+		diag("%s %s at %d bits: no map", row->name, v, bits);
+		return;
+	}
+	for (int i = 0; i < res.nregions; i++) {
+		const struct vmm_map_region *g = &res.regions[i];
+
+		if (!g->beyond)
+			continue;
+		any = true;
+		ram |= g->ram && !g->opt_in;
+		dflt |= !g->opt_in;
+		named &= mentioned(res.reason, g->what);
+	}
+	if (!any)
+		want = VV_WORKS;
+	else if (ram || (r->choice == VMM_IPA_FIXED_MAP && dflt))
+		want = VV_FAILS;
+	else
+		want = VV_LIMITED;
+	if ((int)res.verdict != want || (want == VV_LIMITED && !named)) {
+		(*bad)++;
+		diag("%s %s at %d bits: %s, beyond set says %s: %s", row->name, v, bits,
+		     vmm_verdict_name(res.verdict), vmm_verdict_name(want), res.reason);
+	}
+}
+
+/*
+ * The largest-RAM figure is where RAM meets the limit: with that much RAM no
+ * default region the VMM cannot leave out is beyond, and RAM ends at 2^bits
+ * (or, for a map whose high regions float above RAM, they end within it);
+ * one GiB more fails. Unless the VMM's own cap bounds it (more bits give no
+ * more RAM).
+ */
+static void check_max_ram(const struct vmm_row *row, const char *v, int bits, int *bad)
+{
+	const struct vmm_range *r = vmm_range_for(row, v);
+	int vb = r->choice == VMM_IPA_TYPE0 && bits > 40 ? 40 : bits;
+	struct vmm_env env = { .arch = ARCH_ARM64,
+			       .ipa_limit = bits,
+			       .kb = bits >= 40 ? KB_DEFAULT_FITS : KB_DEFAULT_CAPPED };
+	uint64_t m = vmm_max_guest_ram(row->name, v, bits), top = 0, sum = 0;
+	bool floats = r->regions[0].name && r->regions[0].floats;
+	bool capped = vb < 52 ? vmm_max_guest_ram(row->name, v, vb + 1) == m ||
+					(r->choice == VMM_IPA_TYPE0 && bits >= 40)
+			      : vmm_max_guest_ram(row->name, v, 51) == m;
+	struct vmm_result res, res0;
+
+	if (!m || r->ram == VMM_RAM_NONE)
+		return;
+	vmm_judge(&env, row->name, v, &res0);
+	env.ram_size = m;
+	vmm_judge(&env, row->name, v, &res);
+	for (int i = 0; i < res.nregions; i++) {
+		const struct vmm_map_region *g = &res.regions[i];
+
+		if (g->ram && !strcmp(g->name, "RAM")) {
+			sum += g->size;
+			top = g->base + g->size;
+			if (g->beyond)
+				(*bad)++, diag("%s %s %d bits: RAM of %llu beyond", row->name, v,
+					       bits, (unsigned long long)m);
+		} else if (g->beyond && !g->opt_in && r->choice != VMM_IPA_MAP_FITS &&
+			   !(i < res0.nregions && res0.regions[i].beyond)) {
+			/* RAM pushed it beyond (a map QEMU cannot cut before 7.0) */
+			(*bad)++;
+			diag("%s %s %d bits: %s beyond with the largest RAM", row->name, v, bits,
+			     g->name);
+		}
+	}
+	if (sum != m)
+		(*bad)++, diag("%s %s %d bits: RAM regions hold %llu, not %llu", row->name, v, bits,
+			       (unsigned long long)sum, (unsigned long long)m);
+	if (res.ram_top != top)
+		(*bad)++, diag("%s %s %d bits: ram_top %llx, RAM ends at %llx", row->name, v, bits,
+			       (unsigned long long)res.ram_top, (unsigned long long)top);
+	if (capped)
+		return;
+	/* ... or at the start of a hole RAM skips that reaches the limit: Cloud
+	 * Hypervisor's 64 MiB below 4 GiB, Firecracker 1.13's [256, 512) GiB */
+	if (r->ram == VMM_RAM_CH_HOLE && top == 0xfc000000ULL && vb == 32)
+		top = 1ULL << vb;
+	if (r->ram == VMM_RAM_FC_GAP && top == 256 * GiB && vb == 39)
+		top = 1ULL << vb;
+	if (!floats && top != 1ULL << vb)
+		(*bad)++, diag("%s %s %d bits: largest RAM ends at %llx, not at the limit",
+			       row->name, v, bits, (unsigned long long)top);
+	env.ram_size = m + GiB;
+	vmm_judge(&env, row->name, v, &res);
+	if (res.verdict != VV_FAILS)
+		(*bad)++, diag("%s %s %d bits: 1 GiB more RAM than the largest: %s", row->name, v,
+			       bits, vmm_verdict_name(res.verdict));
+}
+
+static void test_map(void)
+{
+	int bad_beyond = 0, bad_ram = 0, n = 0;
+
+	for (int i = 0; i < vmm_row_count(); i++) {
+		const struct vmm_row *row = vmm_row_at(i);
+
+		if (row->also_row)
+			continue; /* libvirt: a probe, then QEMU's rows */
+		for (int k = 0; k < row->nranges; k++) {
+			const char *v = row->ranges[k].from[0] ? row->ranges[k].from : "0";
+			bool type0 = row->ranges[k].choice == VMM_IPA_TYPE0;
+
+			if (row->vkind == VMM_VER_DATE && !row->ranges[k].from[0])
+				v = "20000101";
+			for (int bits = 32; bits <= 52; bits++) {
+				/* Type 0 below 40 bits is created only under pKVM. */
+				check_beyond(row, v, bits,
+					     bits >= 40 ? KB_DEFAULT_FITS
+					     : type0	? KB_DEFAULT_CAPPED
+							: KB_DEFAULT_REJECTED,
+					     &bad_beyond);
+				check_max_ram(row, v, bits, &bad_ram);
+				n++;
+			}
+		}
+	}
+	is_int(bad_beyond, 0,
+	       "the regions beyond the limit are what fails or limits the verdict "
+	       "(%d row, release and limit cases)",
+	       n);
+	is_int(bad_ram, 0, "the largest-RAM figure is where RAM meets the limit (%d cases)", n);
+}
+
+static void test_map_examples(void)
+{
+	struct vmm_env env = { .arch = ARCH_ARM64, .ipa_limit = 36, .kb = KB_DEFAULT_REJECTED };
+	struct vmm_result res;
+
+	vmm_judge(&env, "qemu", "5.2.0", &res);
+	is_int(res.map_bits, 36, "QEMU 5.2 on 36 bits: the map is drawn against 36 bits");
+	is_int(res.nregions, 5, "devices, RAM, REDIST2, high ECAM, high MMIO");
+	is_str(res.regions[1].name, "RAM", "RAM second");
+	is_int(res.regions[1].base, GiB, "RAM at 1 GiB");
+	is_int(res.regions[1].size, 128 * MiB, "QEMU's default 128 MiB");
+	is_int(res.regions[2].base, 256 * GiB, "REDIST2 at 256 GiB");
+	is_int(res.regions[3].base, 256 * GiB + 256 * MiB, "high ECAM aligned to its size");
+	is_int(res.regions[4].base, 512 * GiB, "high MMIO at 512 GiB");
+	ok(!res.regions[1].beyond && res.regions[2].beyond && res.regions[4].beyond,
+	   "RAM within, the high regions beyond");
+	env.ram_size = 300 * GiB;
+	env.ipa_limit = 44;
+	env.kb = KB_DEFAULT_FITS;
+	vmm_judge(&env, "qemu", "7.2.0", &res);
+	is_int(res.regions[2].base, 301 * GiB,
+	       "with 300 GiB of RAM the high regions float above it");
+	is_int(res.regions[4].base, 512 * GiB, "... the MMIO window aligned to its 512 GiB");
+	env.ram_size = 600 * GiB;
+	vmm_judge(&env, "qemu", "7.2.0", &res);
+	is_int(res.regions[4].base, 1024 * GiB, "with 600 GiB the MMIO window moves to 1 TiB");
+	env.ram_size = 0;
+	vmm_judge(&env, "firecracker", "1.14.0", &res);
+	is_int(res.map_bits, 44, "Firecracker asks for the host's 44 bits");
+	vmm_judge(&env, "firecracker", "0.24.0", &res);
+	is_int(res.map_bits, 40, "Firecracker 0.24 gets type 0's 40 bits on a 44-bit host");
+	env.ram_size = 300 * GiB;
+	vmm_judge(&env, "firecracker", "1.14.0", &res);
+	ok(res.nregions >= 3 && res.regions[1].base == 2 * GiB &&
+		   res.regions[1].size == 254 * GiB && res.regions[2].base == 512 * GiB &&
+		   res.regions[2].size == 46 * GiB,
+	   "Firecracker 1.13+: RAM skips [256, 512) GiB");
+	vmm_judge(&env, "qemu", NULL, &res);
+	is_int(res.map_bits, 0, "QEMU of unknown version: no map (its releases' maps differ)");
+}
+
 int main(void)
 {
 	test_matrix();
@@ -629,5 +860,7 @@ int main(void)
 	test_parse();
 	test_cmp();
 	test_max_ram();
+	test_map();
+	test_map_examples();
 	return done_testing();
 }
