@@ -4,6 +4,7 @@
  * globals, so every branch is unit-tested with hand-made inputs.
  */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -244,7 +245,7 @@ static enum kernel_behaviour from_log(const struct host_facts *f, int limit, cha
 		snprintf(basis, len, "the %d-bit limit holds the 40-bit default", limit);
 		return KB_DEFAULT_FITS;
 	}
-	if (protected_mode(f) && f->log_format == 1 /* LOG_FMT_NEW */) {
+	if (protected_mode(f) && f->log_format == LOG_FMT_NEW) {
 		snprintf(basis, len, "kernel log: fixed kernel in pKVM protected mode");
 		return KB_DEFAULT_CAPPED;
 	}
@@ -608,6 +609,12 @@ static void explain_default(struct assessment *a)
 	default:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
 			 "cannot tell what VMMs that rely on the default will meet");
+		/* A periodic check below 40 bits has only the boot's kernel log to go by. */
+		if (a->default_probe_skipped && L < KIC_DEFAULT_IPA && !a->fix[0])
+			snprintf(a->fix, sizeof(a->fix),
+				 "run kvm-ipa-check once per boot without --no-default-probe (its "
+				 "type-0 probe measures this), or keep the boot's kernel log in "
+				 "/var/log/dmesg");
 		break;
 	}
 	if (a->behaviour != KB_NOT_APPLICABLE && L > 32)
@@ -659,7 +666,7 @@ static enum kic_status run_status(const struct kvm_obs *obs, struct assessment *
 		finding(a, "the vCPU run failed: %s", r->detail);
 		return ST_WARNING;
 	}
-	if (r->result == RUN_EXITED && r->exit_reason != 6 /* KVM_EXIT_MMIO */) {
+	if (r->result == RUN_EXITED && r->exit_reason != KVM_EXIT_MMIO) {
 		finding(a, "the vCPU exited with reason %u instead of MMIO", r->exit_reason);
 		return ST_WARNING;
 	}
@@ -851,7 +858,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 			st = worse(st, probe_anomalies(obs, a));
 			st = worse(st, run_status(obs, a));
 		}
-		if (obs->probed && obs->api_version != 12 && !a->other_host)
+		if (obs->probed && obs->api_version != KVM_API_VERSION && !a->other_host)
 			st = ST_UNKNOWN;
 		for (int i = 0; i < a->nvmms; i++)
 			st = worse(st, verdict_status(a->vmms[i].verdict));

@@ -721,7 +721,7 @@ int main(int argc, char **argv)
 	r = parse_args(&argp, argc, argv);
 	if (r)
 		return r;
-	deadline = now_ms() + arg_timeout_ms;
+	deadline = kic_now_ms() + arg_timeout_ms;
 	kic_deadline_ms = deadline;
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
