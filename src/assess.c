@@ -4,6 +4,7 @@
  * globals, so every branch is unit-tested with hand-made inputs.
  */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,7 +122,7 @@ int whatif_check(const struct host_facts *f, const struct whatif *w, char *msg, 
 /*
  * Only arm64 VM types carry an IPA size, so --ipa-limit on any other host
  * can only mean an arm64 host with that limit: judged instead of this one,
- * whose own facts and probes stay in the report as measured.
+ * whose own facts and probes stay in the report as this host's.
  */
 static void judged_host(const struct host_facts *f, const struct whatif *w, struct assessment *a)
 {
@@ -152,14 +153,14 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 		return;
 	if (a->other_host)
 		snprintf(s + n, len - n,
-			 ", not in pKVM protected mode: predicted (implied by --ipa-limit on this "
-			 "%s host, whose own facts above are measured)",
+			 ", not in pKVM protected mode: predicted (--ipa-limit on this %s host "
+			 "implies an arm64 host; the facts above are this host's own)",
 			 arch);
 	else
 		snprintf(s + n, len - n, "%s",
 			 w->ipa_limit || w->kernel[0] ? ": predicted"
-						      : ": measured, with the VMMs named by --vmm "
-							"judged as if installed");
+						      : ", with the VMMs named by --vmm judged "
+							"as if installed on it");
 }
 
 int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
@@ -244,7 +245,7 @@ static enum kernel_behaviour from_log(const struct host_facts *f, int limit, cha
 		snprintf(basis, len, "the %d-bit limit holds the 40-bit default", limit);
 		return KB_DEFAULT_FITS;
 	}
-	if (protected_mode(f) && f->log_format == 1 /* LOG_FMT_NEW */) {
+	if (protected_mode(f) && f->log_format == LOG_FMT_NEW) {
 		snprintf(basis, len, "kernel log: fixed kernel in pKVM protected mode");
 		return KB_DEFAULT_CAPPED;
 	}
@@ -471,6 +472,13 @@ static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessm
 			continue; /* the type-0 VM's size is what is being found out */
 		if (bits >= 64 || obs->ipa_limit <= 0)
 			continue;
+		/*
+		 * A VM created beyond the limit (pKVM gives every VM the host's
+		 * size, whatever the type asks) is not that size: the loop above
+		 * reports it, its slots tell nothing about 262b003d059c.
+		 */
+		if (s->vm_bits > obs->ipa_limit)
+			continue;
 		if (end == (1ULL << bits) && s->result == SLOT_REJECTED) {
 			/* 262b003d059c "Fix exclusive limit for IPA size" (5.12, stable). */
 			finding(a,
@@ -601,6 +609,12 @@ static void explain_default(struct assessment *a)
 	default:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
 			 "cannot tell what VMMs that rely on the default will meet");
+		/* A periodic check below 40 bits has only the boot's kernel log to go by. */
+		if (a->default_probe_skipped && L < KIC_DEFAULT_IPA && !a->fix[0])
+			snprintf(a->fix, sizeof(a->fix),
+				 "run kvm-ipa-check once per boot without --no-default-probe (its "
+				 "type-0 probe measures this), or keep the boot's kernel log in "
+				 "/var/log/dmesg");
 		break;
 	}
 	if (a->behaviour != KB_NOT_APPLICABLE && L > 32)
@@ -652,7 +666,7 @@ static enum kic_status run_status(const struct kvm_obs *obs, struct assessment *
 		finding(a, "the vCPU run failed: %s", r->detail);
 		return ST_WARNING;
 	}
-	if (r->result == RUN_EXITED && r->exit_reason != 6 /* KVM_EXIT_MMIO */) {
+	if (r->result == RUN_EXITED && r->exit_reason != KVM_EXIT_MMIO) {
 		finding(a, "the vCPU exited with reason %u instead of MMIO", r->exit_reason);
 		return ST_WARNING;
 	}
@@ -679,14 +693,16 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 			 f->dev_mode, f->dev_group);
 		if ((f->dev_mode & 0060) == 0060 && strcmp(f->dev_group, "root"))
 			snprintf(a->fix, sizeof(a->fix),
-				 "run as root, or add this user to group %s (usermod -aG %s USER) "
-				 "and log in again",
+				 "add this user to group %s (usermod -aG %s USER), then log in "
+				 "again or restart the daemon running the check (groups are read "
+				 "at start), or run as root",
 				 f->dev_group, f->dev_group);
 		else
 			snprintf(a->fix, sizeof(a->fix),
-				 "run as root: only root may open /dev/kvm here (a udev rule such "
-				 "as KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" opens it to "
-				 "group kvm)");
+				 "only root may open /dev/kvm here: run as root, through a sudo "
+				 "rule pinned to the exact command (docs/integrations.md), or give "
+				 "it a group by a udev rule KERNEL==\"kvm\", GROUP=\"kvm\", "
+				 "MODE=\"0660\"");
 		return true;
 	}
 	return false;
@@ -842,7 +858,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 			st = worse(st, probe_anomalies(obs, a));
 			st = worse(st, run_status(obs, a));
 		}
-		if (obs->probed && obs->api_version != 12 && !a->other_host)
+		if (obs->probed && obs->api_version != KVM_API_VERSION && !a->other_host)
 			st = ST_UNKNOWN;
 		for (int i = 0; i < a->nvmms; i++)
 			st = worse(st, verdict_status(a->vmms[i].verdict));
@@ -851,7 +867,11 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 		a->status = st;
 		summarize(obs, a);
 	}
-	/* pr_warn_once: our probe may have used up the one warning of this boot. */
-	a->log_warning_spent = obs->default_vm.result == PR_REJECTED &&
-			       obs->default_vm.err == EINVAL && a->ipa_limit < KIC_DEFAULT_IPA;
+	/*
+	 * pr_warn_once: our probe may have used up the one warning of this boot.
+	 * Judged on this host's measured limit, not a --ipa-limit one.
+	 */
+	a->log_warning_spent =
+		obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
+		(obs->ipa_limit > 0 ? obs->ipa_limit : a->ipa_limit) < KIC_DEFAULT_IPA;
 }

@@ -60,6 +60,16 @@ struct kvm_module {
 	char params[256]; /* "name=value name=value" of the relevant ones */
 };
 
+/* Which kernel era's words the kernel log used for KVM's IPA set-up (parse.c). */
+enum log_format {
+	LOG_FMT_NONE,
+	LOG_FMT_NEW,	  /* 5.12+, 5.11.7+, 5.10.24+, 5.4.106+: "IPA Size Limit: %d bits%s" */
+	LOG_FMT_510_WARN, /* 5.10.0-23, 5.11.0-6: WARN "KVM IPA Size Limit (%d bits) is smaller..."
+			   */
+	LOG_FMT_OLD_420,  /* 4.20-5.9: "IPA Size Limit: %dbits" */
+	LOG_FMT_PRE_420,  /* 4.7-4.19: "PARange is %d bits, unsupported configuration!" */
+};
+
 struct host_facts {
 	enum kic_arch arch;
 	char arch_name[65]; /* utsname.machine */
@@ -71,8 +81,8 @@ struct host_facts {
 	uint64_t ram_top;   /* highest RAM byte + 1, 0 unknown */
 	uint64_t iomem_top; /* highest /proc/iomem byte + 1, 0 unknown */
 	bool iomem_readable;
-	int log_ipa_limit;	 /* from the kernel log, 0 unknown */
-	int log_format;		 /* enum log_format in parse.h */
+	int log_ipa_limit; /* from the kernel log, 0 unknown */
+	enum log_format log_format;
 	bool log_reduced_suffix; /* only fixed kernels print it */
 	bool log_unfixed_warn;	 /* a WARN only unfixed kernels print */
 	bool log_default_warned; /* "using unsupported default IPA limit" seen */

@@ -715,17 +715,21 @@ int main(int argc, char **argv)
 	long deadline;
 	int r;
 
+	/* first: a signal from now on is a clean stop, never a half-done run */
+	install_signals();
 	atexit(close_stdout);
 	r = parse_args(&argp, argc, argv);
 	if (r)
 		return r;
-	deadline = now_ms() + arg_timeout_ms;
+	deadline = kic_now_ms() + arg_timeout_ms;
 	kic_deadline_ms = deadline;
-	install_signals();
 	r = sr_open(&sr, arg_sysroot);
 	if (r < 0) {
-		/* Icinga 2 merges stderr into the plugin output: with --nagios, stdout only. */
-		/* Archives are not unpacked here: no decompressor runs as root on them. */
+		/*
+		 * Icinga 2 merges stderr into the plugin output: with --nagios, stdout
+		 * only. Archives are not unpacked here: no decompressor runs as root
+		 * on them.
+		 */
 		error_msg("--sysroot %s: %s%s", arg_sysroot, strerror(-r),
 			  r == -ENOTDIR ? " (extract a sosreport first: tar -xf FILE)" : "");
 		/* EMFILE, ENOMEM: the environment's fault, not a wrong argument */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check.h"
+
 /* "0-3,5,7-8" -> marks set[i]; returns the number of CPUs or -EINVAL/-ERANGE. */
 int parse_cpulist(const char *s, bool *set, int nmax);
 
@@ -29,15 +31,7 @@ int parse_iomem_line(const char *line, uint64_t *start, uint64_t *end, int *dept
  */
 int parse_dt_reg_top(const unsigned char *buf, size_t len, int acells, int scells, uint64_t *top);
 
-/* What the kernel log says about KVM's IPA set-up; formats per kernel era. */
-enum log_format {
-	LOG_FMT_NONE,
-	LOG_FMT_NEW,	  /* 5.12+, 5.11.7+, 5.10.24+, 5.4.106+: "IPA Size Limit: %d bits%s" */
-	LOG_FMT_510_WARN, /* 5.10.0-23, 5.11.0-6: WARN "KVM IPA Size Limit (%d bits) is smaller..."
-			   */
-	LOG_FMT_OLD_420,  /* 4.20-5.9: "IPA Size Limit: %dbits" */
-	LOG_FMT_PRE_420,  /* 4.7-4.19: "PARange is %d bits, unsupported configuration!" */
-};
+/* What the kernel log says about KVM's IPA set-up (enum log_format: check.h). */
 
 struct klog_state {
 	int ipa_limit;

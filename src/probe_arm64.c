@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cpuid_arm.h"
-#include "probe.h"
+#include "probe_vm.h"
 
 #ifdef __aarch64__
 
@@ -24,18 +24,12 @@
 #define CODE_GPA     0x40000000ULL	   /* 1 GiB, inside every IPA size >= 32 */
 
 /*
- *   movz x1, #0x0900, lsl #16   ; x1 = PROBE_MMIO_GPA
+ *   movz x1, #0x0900, lsl #16   ; x1 = 0x09000000, unbacked (QEMU virt's PL011)
  *   str  x0, [x1]               ; stage-2 fault on an unbacked IPA -> MMIO exit
  *   b    .
  */
 static const uint32_t code_mmio[] = { 0xd2a12001, 0xf9000020, 0x14000000 };
 static const uint32_t code_spin[] = { 0x14000000 }; /* b . : never exits */
-
-void arm64_probe_caps(int kvm_fd, struct kvm_obs *obs)
-{
-	(void)kvm_fd;
-	(void)obs;
-}
 
 static int vcpu_setup(int vm_fd, int vcpu_fd, struct kvm_obs *obs)
 {
@@ -77,12 +71,6 @@ void arm64_probe_run(int kvm_fd, const struct vm_handle *vm, const struct probe_
 }
 
 #else /* a binary built for another architecture cannot drive arm64 KVM */
-
-void arm64_probe_caps(int kvm_fd, struct kvm_obs *obs)
-{
-	(void)kvm_fd;
-	(void)obs;
-}
 
 void arm64_probe_run(int kvm_fd, const struct vm_handle *vm, const struct probe_opts *o,
 		     struct kvm_obs *obs)

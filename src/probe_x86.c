@@ -14,7 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe_vm.h"
 
 #ifndef KVM_CAP_SMALLER_MAXPHYADDR
 #define KVM_CAP_SMALLER_MAXPHYADDR 185

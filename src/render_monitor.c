@@ -37,6 +37,10 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 	fput_upper(kic_status_name(a->status), out);
 	fputs(" - ", out);
 	nagios_text(out, a->summary);
+	if (a->status == ST_UNKNOWN && a->fix[0]) { /* the monitor shows only this line */
+		fputs(" - fix: ", out);
+		nagios_text(out, a->fix);
+	}
 	fputs(" |", out);
 	if (a->ipa_limit)
 		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit);

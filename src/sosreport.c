@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,14 +539,18 @@ static unsigned int exit_reason_from(const char *v)
 	static const struct {
 		const char *name;
 		unsigned int nr; /* KVM_EXIT_*, include/uapi/linux/kvm.h */
-	} r[] = { { "io", 2 },		 { "hlt", 5 },	      { "mmio", 6 },
-		  { "shutdown", 8 },	 { "fail_entry", 9 }, { "internal_error", 17 },
-		  { "system_event", 24 } };
+	} r[] = { { "io", KVM_EXIT_IO },
+		  { "hlt", KVM_EXIT_HLT },
+		  { "mmio", KVM_EXIT_MMIO },
+		  { "shutdown", KVM_EXIT_SHUTDOWN },
+		  { "fail_entry", KVM_EXIT_FAIL_ENTRY },
+		  { "internal_error", KVM_EXIT_INTERNAL_ERROR },
+		  { "system_event", KVM_EXIT_SYSTEM_EVENT } };
 
 	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
 		if (!strcmp(r[i].name, v))
 			return r[i].nr;
-	return 0; /* KVM_EXIT_UNKNOWN, printed as "unknown" again */
+	return KVM_EXIT_UNKNOWN; /* printed as "unknown" again */
 }
 
 static enum mod_state mod_state_from(const char *v)

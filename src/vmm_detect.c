@@ -88,14 +88,6 @@ struct detect {
 	} seen[MAX_SEEN]; /* files and directories already looked at */
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* True the first time a (dev, ino) is met: /bin and /usr/bin may be one. */
 static bool first_sight(struct detect *d, const struct stat *st)
 {
@@ -164,7 +156,7 @@ static int reap(pid_t pid, long deadline, bool killed)
 			continue;
 		if (r < 0)
 			return -errno; /* ECHILD: SIGCHLD ignored, already reaped */
-		if (now_ms() >= deadline) {
+		if (kic_now_ms() >= deadline) {
 			kill_group(pid);
 			killed = true;
 			continue;
@@ -181,7 +173,7 @@ static int collect(int fd, long deadline, char *out, size_t len)
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = deadline - now_ms();
+		long left = deadline - kic_now_ms();
 		ssize_t n;
 
 		if (left <= 0)
@@ -251,7 +243,7 @@ int vmm_run_version(const char *path, const char *arg, int timeout_ms, char *out
 {
 	const char *base = strrchr(path, '/');
 	char *argv[3] = { (char *)(base ? base + 1 : path), (char *)arg, NULL };
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long deadline = kic_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	int pfd[2], nullfd, r, status, maxfd = max_fd();
 	pid_t pid;
 
@@ -598,8 +590,9 @@ static const char *stat_error(int err)
 
 static void version_from_run(struct detect *d, const struct probe *p, struct vmm_found *f)
 {
-	long left = d->deadline_ms - now_ms();
-	char out[RUN_KEEP_MAX], line[48];
+	long left = d->deadline_ms - kic_now_ms();
+	static char out[RUN_KEEP_MAX]; /* off the stack: ulimit -s may be small */
+	char line[48];
 	int r;
 
 	if (left <= 0) {
@@ -916,7 +909,7 @@ static void link_libvirt(struct detect *d)
 static int detect_run(struct detect *d, const char *const *bin_dirs, const char *const *lib_dirs,
 		      bool multiarch)
 {
-	d->deadline_ms = now_ms() + (d->timeout_ms > 0 ? d->timeout_ms : 0);
+	d->deadline_ms = kic_now_ms() + (d->timeout_ms > 0 ? d->timeout_ms : 0);
 	for (int i = 0; bin_dirs[i]; i++)
 		scan_bin_dir(d, bin_dirs[i]);
 	for (int i = 0; lib_dirs[i]; i++)

@@ -17,6 +17,7 @@
  * Exit status: the assessment's, like the tool; 64 on a usage error.
  */
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static void live_device(struct host_facts *f, bool accessible)
 static void arm64_caps(struct kvm_obs *obs, int limit)
 {
 	obs->probed = true;
-	obs->api_version = 12;
+	obs->api_version = KVM_API_VERSION;
 	obs->ipa_limit = limit;
 	obs->nr_memslots = 32764;
 	obs->max_vcpus = 512;
@@ -133,7 +134,7 @@ static void a72_fits(struct host_facts *f, struct kvm_obs *obs)
 	sizes(obs, 44);
 	slots(obs, 0, 40);
 	slots(obs, 44, 44);
-	run_exit(obs, 0, 6);
+	run_exit(obs, 0, KVM_EXIT_MMIO);
 }
 
 /* Apple M1, fixed kernel: type 0 refused with EINVAL, 32..36 created. */
@@ -145,7 +146,7 @@ static void m1_fixed(struct host_facts *f, struct kvm_obs *obs)
 	obs->default_vm.err = EINVAL;
 	sizes(obs, 36);
 	slots(obs, 36, 36);
-	run_exit(obs, 36, 6);
+	run_exit(obs, 36, KVM_EXIT_MMIO);
 }
 
 /* Apple M1, unfixed kernel: type 0 created, its guest's first access hangs. */
@@ -184,7 +185,7 @@ static void a53_odd_exit(struct host_facts *f, struct kvm_obs *obs)
 	arm64_caps(obs, 40);
 	obs->default_vm.result = PR_SKIPPED;
 	sizes(obs, 40);
-	run_exit(obs, 40, 17);
+	run_exit(obs, 40, KVM_EXIT_INTERNAL_ERROR);
 }
 
 static void a53_run_error(struct host_facts *f, struct kvm_obs *obs)
@@ -239,7 +240,7 @@ static void a53_no_facts(struct host_facts *f, struct kvm_obs *obs)
 	f->ram_top = 0;
 	f->iomem_top = 0;
 	f->log_ipa_limit = 0;
-	f->log_format = 0;
+	f->log_format = LOG_FMT_NONE;
 	f->log_reduced_suffix = false;
 	f->nevidence = 0;
 	f->nvmms_found = 0;
@@ -258,7 +259,7 @@ static void x86_live(struct host_facts *f, struct kvm_obs *obs)
 	f->modules[1].state = MOD_LOADED;
 	snprintf(f->modules[1].params, sizeof(f->modules[1].params), "ept=Y");
 	obs->probed = true;
-	obs->api_version = 12;
+	obs->api_version = KVM_API_VERSION;
 	obs->ipa_limit = 0;
 	obs->nr_memslots = 32764;
 	obs->max_vcpus = 1024;
@@ -267,7 +268,7 @@ static void x86_live(struct host_facts *f, struct kvm_obs *obs)
 	obs->cpuid_phys_bits = 46;
 	obs->default_vm.result = PR_CREATED;
 	slots(obs, 0, 46);
-	run_exit(obs, 0, 6);
+	run_exit(obs, 0, KVM_EXIT_MMIO);
 	obs->elapsed_ms = 11;
 }
 

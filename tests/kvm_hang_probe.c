@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		printf("SKIP: no accessible /dev/kvm\n");
 		return 77;
 	}
-	start = now_ms();
+	start = kic_now_ms();
 	/* Optional second argument: the whole-run budget, as --timeout sets it. */
 	po.deadline_ms =
 		start + (argc > 2 && atol(argv[2]) > 0 ? atol(argv[2]) : 10 * po.watchdog_ms);
@@ -63,5 +63,5 @@ int main(int argc, char **argv)
 	report_print(stdout, &ro, &f, &obs, &a);
 	fprintf(stderr, "kvm_hang_probe: run result %d after %ld ms (watchdog %ld ms)\n",
 		obs.run.result, obs.run.elapsed_ms, po.watchdog_ms);
-	return obs.run.result == RUN_HANG && now_ms() - start < 3 * po.watchdog_ms ? 0 : 1;
+	return obs.run.result == RUN_HANG && kic_now_ms() - start < 3 * po.watchdog_ms ? 0 : 1;
 }

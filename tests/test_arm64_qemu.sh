@@ -1,9 +1,12 @@
 #!/bin/sh
-# Debian's arm64 QEMU under real arm64 KVM: tests/arm64/run-qemu-check boots
-# Debian arm64 kernels (TCG with EL2) with an initramfs holding bookworm's
-# qemu-system-aarch64 and the cross-built tool. The tool's verdict for that
-# QEMU must be "works", QEMU must run a small guest with -accel kvm -cpu host,
-# and the tool's largest guest RAM must be the largest -m QEMU starts with.
+# Real arm64 VMMs under real arm64 KVM: tests/arm64/run-qemu-check boots
+# Debian arm64 kernels (TCG with EL2), on CPUs of 40 and 44 PA bits and on a
+# 36-bit one (tests/arm64/smallpa.py; fixed and pre-fix kernel behaviour),
+# with an initramfs holding Debian's arm64 QEMU 5.2, 7.2 and 10.0, gVisor's
+# runsc and the cross-built tool. Each VMM's verdict from the tool must be
+# what that VMM really does (starts a guest, refuses with the message the
+# tool quotes, or hangs), and the tool's largest guest RAM for each QEMU must
+# be the largest -m it starts with.
 # One "ok"/"not ok" line per cell (tests/arm64/QEMU.md has the details).
 # $1 (the host binary) is not used: the guest needs the arm64 build.
 . "$(dirname "$0")/lib.sh"

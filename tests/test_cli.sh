@@ -181,7 +181,7 @@ rc=$?
 "$BIN" --sysroot "$tmp/base" --prometheus --output "$tmp/m.prom"
 is "$?" 1 "--output: exit code is still the verdict"
 contains "$(cat "$tmp/m.prom")" "kvm_ipa_status 1" "--output wrote the metrics"
-is "$(ls -A "$tmp" | grep -c '^\.kvm-ipa-check')" 0 "--output leaves no temp file"
+is "$(ls -A "$tmp" | grep -c '^\.m\.prom\..*\.tmp$')" 0 "--output leaves no temp file"
 "$BIN" --sysroot "$tmp/base" --output /nonexistent/dir/x.prom 2>"$tmp/err"
 is "$?" 74 "--output into a missing directory: exit 74 (EX_IOERR)"
 contains "$(cat "$tmp/err")" "cannot write" "--output failure says why"

@@ -101,7 +101,7 @@ grep -qx "$bashdir/kvm-ipa-check" "$tmp/files" &&
 	pass "bash completion where bash-completion's pkg-config says ($bashdir)" ||
 	fail "bash completion not in $bashdir"
 dep=$(dpkg-deb -f "$DEB" Depends)
-contains "$dep" "libkmod2" "Depends: libkmod2 (from shlibs)"
+contains "$dep" "libkmod2" "Depends: libkmod2 (dlopen()ed: declared in debian/control)"
 contains "$dep" "libudev1" "Depends: libudev1 (from shlibs)"
 is "$(dpkg-deb -f "$DEB" Architecture)" "$ARCH" "Architecture: $ARCH"
 

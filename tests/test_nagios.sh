@@ -298,6 +298,175 @@ grep -q "SERVICE ALERT: kvmhost;critical;CRITICAL;HARD" "$NG/nagios.log" &&
 	pass "nagios logged a HARD CRITICAL alert for the unfixed kernel" ||
 	fail "no CRITICAL alert in nagios.log: $(grep ALERT "$NG/nagios.log")"
 
+# --- the documented Nagios config and least-privilege setups, as nagios ---
+DOC=$(dirname "$0")/../docs/integrations.md
+# The pasted config, in Debian's own nagios.cfg (its templates, commands,
+# contacts), as /etc/nagios4/conf.d/kvm-ipa.cfg would be.
+python3 - "$DOC" >"$tmp/doc-kvm-ipa.cfg" <<'PY'
+import re, sys
+m = re.search(r'```nagios\n(.*?)```', open(sys.argv[1]).read(), re.S)
+print(m.group(1) if m else '')
+PY
+if [ -s /etc/nagios4/nagios.cfg ] && grep -q 'define service' "$tmp/doc-kvm-ipa.cfg"; then
+	sed "s|^cfg_dir=/etc/nagios4/conf.d|cfg_file=$tmp/doc-kvm-ipa.cfg|" /etc/nagios4/nagios.cfg \
+		>"$tmp/debian-nagios.cfg"
+	chmod 644 "$tmp/doc-kvm-ipa.cfg"
+	if out=$(nagios4 -v "$tmp/debian-nagios.cfg" 2>&1); then
+		pass "nagios4 -v: the config of docs/integrations.md in Debian's nagios.cfg"
+	else
+		fail "nagios4 -v on the documented config: $(echo "$out" | grep -i 'error\|warning' | head -5)"
+	fi
+else
+	fail "no \`\`\`nagios config in docs/integrations.md (or no /etc/nagios4/nagios.cfg)"
+fi
+
+# ngrun NAME BINDS... : run Nagios (as nagios) with the services of
+# $NG/lp-services in a private mount namespace with the given "SRC:DST" bind
+# mounts, force every check, keep status.dat as $tmp/NAME.dat
+ngrun() {
+	run=$1
+	shift
+	{
+		sed -n '/^define command {/,$p' "$NG/objects.cfg" | sed '/^define service {/,$d'
+		cat "$NG/lp-services"
+	} >"$NG/lp-objects.cfg"
+	sed "s|^cfg_file=.*|cfg_file=$NG/lp-objects.cfg|" "$NG/nagios.cfg" >"$NG/lp-nagios.cfg"
+	rm -f "$NG/status.dat" "$NG/nagios.cmd"
+	chown -R nagios:nagios "$NG"
+	binds=""
+	for b; do binds="$binds mount --bind ${b%%:*} ${b#*:} &&"; done
+	unshare -m sh -c "$binds exec nagios4 $NG/lp-nagios.cfg" >"$NG/lp-console.log" 2>&1 &
+	ngpid=$!
+	for _ in $(seq 1 50); do [ -p "$NG/nagios.cmd" ] && break; sleep 0.1; done
+	now=$(date +%s)
+	for s in $(sed -n 's/^  service_description //p' "$NG/lp-services"); do
+		echo "[$now] SCHEDULE_FORCED_SVC_CHECK;kvmhost;$s;$now" >"$NG/nagios.cmd"
+	done
+	want=$(grep -c '^  service_description ' "$NG/lp-services")
+	for _ in $(seq 1 100); do
+		n=$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)
+		[ "${n:-0}" -ge "$want" ] && break
+		sleep 0.3
+	done
+	cp "$NG/status.dat" "$tmp/$run.dat" 2>/dev/null
+	kill "$ngpid" 2>/dev/null
+	wait "$ngpid" 2>/dev/null
+	ngpid=""
+}
+lpservice() { # NAME COMMAND_LINE
+	cat <<EOF
+define command {
+  command_name lp-$1
+  command_line $2
+}
+define service {
+  host_name kvmhost
+  service_description $1
+  check_command lp-$1
+  max_check_attempts 1
+  check_interval 86400
+  retry_interval 86400
+  check_period always
+  notification_period always
+  contacts nobody
+}
+EOF
+}
+# svc DATFILE NAME FIELD
+svc() {
+	python3 - "$@" <<'PY'
+import sys
+svc, cur = {}, None
+for line in open(sys.argv[1], encoding='utf-8', errors='replace'):
+    line = line.rstrip('\n')
+    if line.startswith('servicestatus {'):
+        cur = {}
+    elif line.strip() == '}' and cur is not None:
+        svc[cur.get('service_description')] = cur
+        cur = None
+    elif cur is not None and '=' in line:
+        k, _, v = line.strip().partition('=')
+        cur[k] = v
+print(svc.get(sys.argv[2], {}).get(sys.argv[3], ''))
+PY
+}
+
+if [ -e /dev/kvm ]; then
+	CMD="--nagios --no-default-probe --timeout 20"
+	timeout 30 "$BIN" $CMD >/dev/null 2>&1
+	rootrc=$? # what root gets on this host: the setups must give the same
+	# The documented sudo rule, for this test's copy of the binary.
+	rule=$(grep -m1 '^nagios ALL=(root) NOPASSWD: /usr/bin/kvm-ipa-check ' "$DOC")
+	[ -n "$rule" ] && pass "docs/integrations.md has a sudo rule pinned to the arguments" ||
+		fail "no 'nagios ALL=(root) NOPASSWD: /usr/bin/kvm-ipa-check ...' rule in docs/integrations.md"
+	mkdir -p "$tmp/sudoers.d"
+	cp -a /etc/sudoers.d/. "$tmp/sudoers.d/" 2>/dev/null
+	echo "$rule" | sed "s|/usr/bin/kvm-ipa-check|$BIN|" >"$tmp/sudoers.d/kvm-ipa-check"
+	chmod 0440 "$tmp/sudoers.d/kvm-ipa-check"
+	if command -v visudo >/dev/null && visudo -cf "$tmp/sudoers.d/kvm-ipa-check" >/dev/null 2>&1; then
+		pass "visudo -c accepts the documented rule"
+	else
+		fail "visudo -c rejects the documented rule (or sudo is not installed)"
+	fi
+	{
+		lpservice denied "$BIN $CMD"
+		lpservice sudo "/usr/bin/sudo -n $BIN $CMD"
+	} >"$NG/lp-services"
+	ngrun sudo "$tmp/sudoers.d:/etc/sudoers.d"
+	st=$(svc "$tmp/sudo.dat" denied current_state)
+	out=$(svc "$tmp/sudo.dat" denied plugin_output)
+	if [ "$(stat -c %a /dev/kvm)" = 600 ]; then
+		is "$st" 3 "nagios, no access to /dev/kvm (mode 600): UNKNOWN"
+		contains "$out" "- fix: only root may open /dev/kvm here: run as root, through a sudo rule" \
+			"nagios, no access: the status line says the fix"
+	else
+		echo "# /dev/kvm is mode $(stat -c %a /dev/kvm) here: the denied case is not shown"
+	fi
+	is "$(svc "$tmp/sudo.dat" sudo current_state)" "$rootrc" \
+		"nagios through the documented sudo rule: the state root gets ($rootrc)"
+	contains "$(svc "$tmp/sudo.dat" sudo plugin_output)" "KVM-IPA " "... with the tool's status line"
+	# The rule admits exactly those arguments: no --output, nothing else.
+	rm -f "$tmp/owned"
+	unshare -m sh -c "mount --bind $tmp/sudoers.d /etc/sudoers.d &&
+		su -s /bin/sh nagios -c 'sudo -n $BIN $CMD --output $tmp/owned; sudo -n $BIN --json'" \
+		>"$tmp/sudo-extra.out" 2>&1
+	[ ! -e "$tmp/owned" ] && grep -q 'password is required\|not allowed' "$tmp/sudo-extra.out" &&
+		pass "the sudo rule refuses other arguments (--output FILE, --json)" ||
+		fail "the sudo rule admits other arguments: $(cat "$tmp/sudo-extra.out")"
+
+	# Group membership: /dev/kvm as Debian's udev makes it (mode 660, a group
+	# of its own) and nagios in that group, shown in the namespace only (a
+	# node of the same device, and a copy of /etc/group).
+	gid=64990
+	while getent group "$gid" >/dev/null; do gid=$((gid + 1)); done
+	if mknod "$tmp/kvmnode" c "$((0x$(stat -c %t /dev/kvm)))" "$((0x$(stat -c %T /dev/kvm)))" 2>/dev/null; then
+		chown "root:$gid" "$tmp/kvmnode"
+		chmod 660 "$tmp/kvmnode"
+		{ cat /etc/group; echo "kvmipa:x:$gid:nagios"; } >"$tmp/group"
+		lpservice group "$BIN $CMD" >"$NG/lp-services"
+		ngrun group "$tmp/group:/etc/group" "$tmp/kvmnode:/dev/kvm"
+		is "$(svc "$tmp/group.dat" group current_state)" "$rootrc" \
+			"nagios in /dev/kvm's group (daemon started after joining): the state root gets ($rootrc)"
+	else
+		echo "# cannot mknod here: the group setup is not run by the daemon"
+	fi
+fi
+
+# What a periodic --no-default-probe check on a 36-bit host reports
+# (offline trees stand in for the arm64 host): the kernel's boot line
+# judges type 0 as not measured; without it, UNKNOWN and why.
+for f in "$tmp/warning"; do
+	cp -a "$f" "$tmp/nolog"
+	rm -f "$tmp/nolog/var/log/dmesg"
+	"$BIN" --nagios --no-default-probe --sysroot "$f" >"$tmp/p.out" 2>&1
+	is "$?" 1 "36-bit host, boot line in the log: WARNING"
+	contains "$(head -n 1 "$tmp/p.out")" "(not measured): kernel log:" "... judged from the kernel log, not measured"
+	"$BIN" --nagios --no-default-probe --sysroot "$tmp/nolog" >"$tmp/p.out" 2>&1
+	is "$?" 3 "36-bit host, the log has lost the boot line: UNKNOWN"
+	contains "$(head -n 1 "$tmp/p.out")" "no IPA limit in the kernel log" "... saying why"
+	contains "$(head -n 1 "$tmp/p.out")" "fix: run kvm-ipa-check once per boot without --no-default-probe" "... and what to do"
+done
+
 # --- Icinga 2: the CheckCommand of docs/integrations.md is valid config ---
 # (Icinga 2 itself is not run here: its daemon's workers outlive a stop.
 # What it would add, stderr merged into the output, is checked above.)

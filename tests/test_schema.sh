@@ -12,6 +12,7 @@ SCHEMA=$REPO/docs/kvm-ipa-check.schema.json
 
 [ -x "$BIN" ] || skip "no binary at $BIN (build first)"
 need python3 python3-jsonschema
+PY=/usr/bin/python3 # Debian's, where python3-jsonschema is
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -36,13 +37,14 @@ for tree in "$REPO"/tests/fixtures/*/; do
 done
 run m1-kernel --sysroot "$REPO/tests/fixtures/m1-36" --kernel 5.10.23 --vmm qemu=6.2
 run m1-limit --sysroot "$REPO/tests/fixtures/a72-44" --ipa-limit 36 --vmm kvmtool=20200101
+run x86-as-arm64 --sysroot "$REPO/tests/fixtures/x86" --ipa-limit 36 --kernel 6.1.0 --vmm qemu=9.0
 cp -a "$REPO/tests/fixtures/sos-m1-36" "$tmp/sos"
 rm -rf "$tmp/sos/sos_commands/kvm_ipa"
 run sos-without-plugin --sysroot "$tmp/sos"
 mktree "$tmp/nolog" 6.1.0-28-arm64
 run no-kernel-log --sysroot "$tmp/nolog"
 
-python3 - "$SCHEMA" "$tmp" <<'PY' >"$tmp/out" 2>&1
+$PY - "$SCHEMA" "$tmp" <<'PY' >"$tmp/out" 2>&1
 import copy, glob, json, os, sys
 import jsonschema
 

@@ -253,6 +253,10 @@ d['verdict']['status'] in ('ok', 'warning', 'critical', 'unknown')
 contains "$(cat "$T" 2>/dev/null)" "kvm-ipa-check " "live: verbose text report collected"
 is "$(cat "$tmp/live/x/sys/devices/system/cpu/possible" 2>/dev/null)" "$(cat /sys/devices/system/cpu/possible)" \
 	"live: the plugin alone copies sys/devices/system/cpu/possible (and arm64's midr_el1 files)"
+if command -v journalctl >/dev/null; then
+	contains "$(args_of live journalctl_-k_kvm)" "-k -b 0 --case-sensitive=false --grep" \
+		"live: this boot's KVM kernel messages asked from the journal"
+fi
 if [ -f "$tmp/live/x/sos_commands/kvm_ipa/dpkg_-l_vmm" ]; then
 	pass "live: dpkg -l of the VMM packages collected"
 else

@@ -20,8 +20,10 @@ chmod 755 "$tmp"
 chmod -R a+rX "$tmp"
 bin=$tmp/kvm-ipa-check
 
-# One line per example: SOURCE<TAB>ARGS<TAB>STATUS<TAB>VERDICT-PREFIX<TAB>VMM=VERDICT ...
-python3 - "$top/README.md" "$top/man/kvm-ipa-check.1" >"$tmp/examples" <<'PY'
+# One line per example, fields split by US (\037, not a blank: empty fields
+# stay): SOURCE, ARGS, STATUS, VERDICT-PREFIX, VMM=VERSION=VERDICT ..., N,
+# and the lines the example shows, in $tmp/lines.N.
+python3 - "$top/README.md" "$top/man/kvm-ipa-check.1" "$tmp" >"$tmp/examples" <<'PY'
 import re, sys
 
 def blocks_md(text):
@@ -34,6 +36,7 @@ def blocks_man(text):
         out.append(b)
     return out
 
+n = 0
 whatif = re.compile(r"--(ipa-limit|kernel|vmm)\b")
 status = re.compile(r"^(?:KVM-IPA )?(OK|WARNING|CRITICAL|UNKNOWN)(?::| -) ")
 vmm = re.compile(r"^  (\S+ \S+) \[what-if\] +: ([A-Z]+) ")
@@ -53,7 +56,10 @@ for path, blocks in ((sys.argv[1], blocks_md), (sys.argv[2], blocks_man)):
         prefix = st[0].split("...")[0]
         vmms = " ".join(f"{m.group(1).replace(' ', '=')}={m.group(2).lower()}"
                         for m in map(vmm.match, lines) if m)
-        print("\t".join((path.rsplit("/", 1)[-1], args, word, prefix, vmms)))
+        n += 1
+        with open(f"{sys.argv[3]}/lines.{n}", "w") as f:
+            f.writelines(l + "\n" for l in lines if l not in cmds and l.strip() != "...")
+        print("\037".join((path.rsplit("/", 1)[-1], args, word, prefix, vmms, str(n))))
 PY
 [ $? -eq 0 ] || { fail "extracting the examples: $(cat "$tmp/examples")"; done_testing; exit 1; }
 n=$(wc -l <"$tmp/examples")
@@ -84,7 +90,8 @@ fi
 arch=$(uname -m)
 
 # shellcheck disable=SC2034
-while IFS='	' read -r src args want prefix vmms; do
+us=$(printf '\037')
+while IFS=$us read -r src args want prefix vmms idx; do
 	wcode=$(code_of "$want")
 	for where in live m1-36 a72-44; do
 		for user in $users; do
@@ -112,6 +119,19 @@ while IFS='	' read -r src args want prefix vmms; do
 						fail "$ctx: $name $ver not $verdict: $(grep "^  $name $ver " "$tmp/out")"
 				done
 				[ "$where" = live ] && [ "$arch" != aarch64 ] || continue
+				# Shown as this x86-64 machine prints it: every line, up to a "...".
+				if [ "$arch" = x86_64 ] && [ "$user$np" = root ]; then
+					missing=$(python3 - "$tmp/lines.$idx" "$tmp/out" <<'PY'
+import sys
+out = open(sys.argv[2]).read().splitlines()
+for l in open(sys.argv[1]).read().splitlines():
+    want = l.split("...")[0]
+    if not any(o.startswith(want) for o in out):
+        print(l)
+PY
+					)
+					is "$missing" "" "$ctx: every line the example shows is printed"
+				fi
 				# The JSON says which host is judged, and keeps this one's facts.
 				case $args in *--nagios*) continue ;; esac
 				# shellcheck disable=SC2086
