@@ -305,7 +305,7 @@ void render_map(FILE *out, bool color, const struct assessment *a)
 	for (int i = 0; i < a->nvmms; i++) {
 		const struct vmm_result *v = &a->vmms[i];
 
-		if (!v->map_bits) {
+		if (v->map_bits < 32 || v->map_bits > 63 || v->nregions > KIC_MAX_REGIONS) {
 			fprintf(out, "%s %s%s: no map: %s\n", v->name,
 				v->version[0] ? v->version : "(version?)",
 				v->what_if ? " [what-if]" : "",
