@@ -278,21 +278,20 @@ static void one_map(FILE *f, bool color, const struct vmm_result *v)
 
 static void map_title(FILE *f, const struct vmm_result *v, int host_bits)
 {
-	char lim[40], line[200], host[24] = "";
+	char lim[40], line[200], host[24] = "", word[16];
+	size_t i;
 
 	fmt_size(lim, sizeof(lim), 1ULL << v->map_bits);
 	if (host_bits > 0 && host_bits != v->map_bits)
 		snprintf(host, sizeof(host), "; the host %d", host_bits);
-	char word[16];
-	size_t i;
-
 	/* The verdict word as the VMMs section prints it. */
 	for (i = 0; vmm_verdict_name(v->verdict)[i] && i + 1 < sizeof(word); i++)
 		word[i] = (char)toupper((unsigned char)vmm_verdict_name(v->verdict)[i]);
 	word[i] = '\0';
-	snprintf(line, sizeof(line), "%s %s%s: %s; the VM gets %d IPA bits (%s%s)", v->name,
+	/* A VMM that fails may never get its VM: say what the map is drawn against. */
+	snprintf(line, sizeof(line), "%s %s%s: %s; %s %d IPA bits (%s%s)", v->name,
 		 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "", word,
-		 v->map_bits, lim, host);
+		 v->verdict == VV_FAILS ? "drawn against" : "the VM gets", v->map_bits, lim, host);
 	wrap(f, line, 0, 2);
 }
 
@@ -300,7 +299,7 @@ void render_map(FILE *out, bool color, const struct assessment *a)
 {
 	if (!a->nvmms)
 		return;
-	fputs("Memory maps (log2 scale; # in reach, x beyond the line, | the VM's IPA size):\n",
+	fputs("Memory maps (log2 scale; # in reach, x beyond the line, | the IPA size):\n",
 	      out);
 	for (int i = 0; i < a->nvmms; i++) {
 		const struct vmm_result *v = &a->vmms[i];
