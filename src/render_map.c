@@ -299,8 +299,7 @@ void render_map(FILE *out, bool color, const struct assessment *a)
 {
 	if (!a->nvmms)
 		return;
-	fputs("Memory maps (log2 scale; # in reach, x beyond the line, | the IPA size):\n",
-	      out);
+	fputs("Memory maps (log2 scale; # in reach, x beyond the line, | the IPA size):\n", out);
 	for (int i = 0; i < a->nvmms; i++) {
 		const struct vmm_result *v = &a->vmms[i];
 
