@@ -204,7 +204,7 @@ struct vmm_result {
 	char path[256];
 	bool what_if; /* from --vmm, not found installed */
 	enum vmm_verdict verdict;
-	char reason[256];
+	char reason[384];
 	char fix[192];
 	uint64_t max_guest_ram; /* largest RAM its memory map holds here, 0 unknown */
 	int map_bits;		/* the IPA size the regions are placed against, 0 no map */

@@ -265,10 +265,15 @@ static const struct vmm_range libkrun_ranges[] = {
  * google/gvisor pkg/sentry/platform/kvm/kvm.go: ioctl(KVM_CREATE_VM, 0) in
  * every release, fmt.Errorf("creating VM: %v", errno), wrapped by
  * runsc/boot/loader.go "creating platform: %w" and runsc/cmd/boot.go
- * "creating loader: %v" (release-20221212.0 and release-20260714.0); a real
- * runsc 2022-12 run on a fixed 36-bit kernel printed this line.
+ * "creating loader: %v" (release-20221212.0 and release-20260714.0). That
+ * line reaches only the sandbox's log (--debug-log); what `runsc run` prints
+ * on stderr is the first quote below. Both seen with Debian's runsc
+ * 2022-12 and 2024-07 on a fixed 36-bit kernel (tests/arm64/QEMU.md).
  */
-#define GVISOR_CREATE_FAIL "creating loader: creating platform: creating VM: invalid argument"
+#define GVISOR_CREATE_FAIL                                                                         \
+	"cannot create sandbox: cannot read client sync file: waiting for sandbox to start: "      \
+	"EOF\" on stderr; its --debug-log: \"creating loader: creating platform: creating VM: "    \
+	"invalid argument"
 
 static const struct vmm_range gvisor_ranges[] = {
 	/* Before release-20260714.0 the Sentry's guest-physical map is 1 <<
@@ -929,7 +934,7 @@ uint64_t vmm_max_guest_ram(const char *name, const char *version, int ipa_bits)
 
 struct judgement {
 	enum vmm_verdict v;
-	char reason[256];
+	char reason[384]; /* vmm_result.reason */
 	char fix[192];
 	/* The map the verdict was judged on: the range, its RAM, the limit. */
 	const struct vmm_range *mr; /* NULL: no map (the versions disagree) */

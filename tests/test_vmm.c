@@ -287,9 +287,13 @@ static void test_messages(void)
 		   has(&r, "0.1.8"),
 	   "libkrun 0.1.7: its log line, fix 0.1.8");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "gvisor", "20240513.0");
-	ok(has(&r, "\"creating loader: creating platform: creating VM: invalid argument\"") &&
+	ok(has(&r, "\"cannot create sandbox: cannot read client sync file: waiting for sandbox to "
+		   "start: EOF\" on stderr") &&
+		   has(&r,
+		       "--debug-log: \"creating loader: creating platform: creating VM: invalid "
+		       "argument\"") &&
 		   has(&r, "systrap"),
-	   "gVisor: runsc's error, and the platform to use instead");
+	   "gVisor: runsc's stderr and its log line, and the platform to use instead");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", "20260707.0");
 	ok(r.verdict == VV_FAILS && has(&r, "needs 40") &&
 		   has(&r, "\"set memory region failed: invalid physical range\"") &&
