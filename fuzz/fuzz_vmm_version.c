@@ -39,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ver = malloc(len);
 	memset(ver, 'X', len);
 
-	r = vmm_version_parse(name, text, ver, len);
+	/* the parser takes canonical names; an alias is looked up first, as callers do */
+	r = vmm_version_parse(vmm_canonical_name(name) ? vmm_canonical_name(name) : name, text, ver,
+			      len);
 	FUZZ_CHECK(memchr(ver, 0, len), "version buffer of %zu not terminated", len);
 	if (r == 0) {
 		FUZZ_CHECK(*ver, "empty version accepted");

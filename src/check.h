@@ -70,6 +70,16 @@ enum log_format {
 	LOG_FMT_PRE_420,  /* 4.7-4.19: "PARange is %d bits, unsupported configuration!" */
 };
 
+/* A VMM binary found on the host (vmm_detect.c, or a sosreport's package lists). */
+struct vmm_seen {
+	char name[32];	  /* canonical VMM name (vmm.h rows[]) */
+	char path[256];	  /* as on the host, also for a copied tree */
+	char version[64]; /* "" when not known */
+	char note[128];
+	bool skipped; /* found but not trusted or not usable (note says why): only in
+			 vmm_detect()'s list, never in host_facts */
+};
+
 struct host_facts {
 	enum kic_arch arch;
 	char arch_name[65]; /* utsname.machine */
@@ -109,12 +119,7 @@ struct host_facts {
 
 	/* VMM binaries found in trusted system directories (vmm_detect.c). */
 	int nvmms_found;
-	struct vmm_seen {
-		char name[32];
-		char path[256];
-		char version[64];
-		char note[128];
-	} vmms_found[KIC_MAX_VMMS];
+	struct vmm_seen vmms_found[KIC_MAX_VMMS];
 
 	/* Messages about inputs that were missing, unreadable or garbage. */
 	int nnotes;

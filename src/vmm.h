@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "check.h"
+#include "vmm_version.h"
 
 /* Everything the judge may know about the host. */
 struct vmm_env {
@@ -95,12 +96,6 @@ struct vmm_row {
 	int nranges;
 	const struct vmm_range *ranges; /* sorted by from */
 };
-
-/* From `--version` output to "7.2.22"; -EINVAL when none, -ERANGE when len is short. */
-int vmm_version_parse(const char *name, const char *version_output, char *ver, size_t len);
-
-/* Numeric dotted compare; tolerates a "v" prefix and ignores suffixes ("-rc1", "-12-gabc"). */
-int vmm_version_cmp(const char *a, const char *b);
 
 /* By canonical name or alias; NULL when unknown. */
 const struct vmm_row *vmm_lookup(const char *name);

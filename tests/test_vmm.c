@@ -534,7 +534,7 @@ static void test_parse(void)
 		 "Copyright (c) 2003-2022 Fabrice Bellard and the QEMU Project developers\n",
 		 "7.2.22", "QEMU 7.2.22 (Debian)");
 	/* softmmu/vl.c version(): "QEMU emulator version " QEMU_FULL_VERSION */
-	parse_is("qemu-system-aarch64", "QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)",
+	parse_is("qemu", "QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)",
 		 "6.2.0", "QEMU 6.2.0 (Ubuntu jammy)");
 	parse_is("qemu", "QEMU emulator version 8.2.0-rc1\n", "8.2.0-rc1",
 		 "QEMU release candidate");
@@ -551,7 +551,7 @@ static void test_parse(void)
 	/* crosvm src/main.rs: "crosvm {}" */
 	parse_is("crosvm", "crosvm 0.1.0\n", "0.1.0", "crosvm 0.1.0");
 	/* runsc: "runsc version release-YYYYMMDD.N" then "spec: ..." */
-	parse_is("runsc", "runsc version release-20240513.0\nspec: 1.1.0-rc.1\n", "20240513.0",
+	parse_is("gvisor", "runsc version release-20240513.0\nspec: 1.1.0-rc.1\n", "20240513.0",
 		 "runsc release-20240513.0");
 	/* libkrun Makefile: libkrun.so.$(FULL_VERSION), soname .so.1 */
 	parse_is("libkrun", "libkrun.so.1.9.4", "1.9.4", "libkrun.so.1.9.4");
