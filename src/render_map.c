@@ -7,6 +7,7 @@
  * from vmm_result (the map the judge placed and judged on). 79 columns wide;
  * readable without colour, which only adds.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -85,12 +86,39 @@ static void fmt_size(char *dst, size_t len, uint64_t v)
 	snprintf(dst, len, "0x%" PRIx64, v);
 }
 
-static void put(FILE *f, bool color, const char *c, char ch)
+static const char *cell_color(char ch)
 {
-	if (color && c)
-		fprintf(f, "%s%c" C_RESET, c, ch);
-	else
-		fputc(ch, f);
+	switch (ch) {
+	case '#':
+		return C_IN;
+	case 'x':
+		return C_OUT;
+	case '|':
+		return C_LINE;
+	case '.':
+		return C_DIM;
+	default:
+		return NULL;
+	}
+}
+
+/* The cells, one escape a run of the same colour. */
+static void put_cells(FILE *f, bool color, const char *cells, int n)
+{
+	const char *cur = NULL;
+
+	for (int c = 0; c < n; c++) {
+		const char *want = color ? cell_color(cells[c]) : NULL;
+
+		if (want != cur) {
+			fputs(cur ? C_RESET : "", f);
+			fputs(want ? want : "", f);
+			cur = want;
+		}
+		fputc(cells[c], f);
+	}
+	if (cur)
+		fputs(C_RESET, f);
 }
 
 static void axis(FILE *f)
@@ -134,17 +162,7 @@ static void row(FILE *f, bool color, const struct vmm_map_region *g, int limit_c
 		if (cells[c] != ' ')
 			last = c + 1;
 	fprintf(f, "  %-9.9s ", g->name);
-	for (int c = 0; c < last; c++) {
-		char ch = cells[c];
-
-		put(f, color,
-		    ch == '#'	? C_IN
-		    : ch == 'x' ? C_OUT
-		    : ch == '|' ? C_LINE
-		    : ch == '.' ? C_DIM
-				: NULL,
-		    ch);
-	}
+	put_cells(f, color, cells, last);
 	fputc('\n', f);
 }
 
@@ -265,9 +283,16 @@ static void map_title(FILE *f, const struct vmm_result *v, int host_bits)
 	fmt_size(lim, sizeof(lim), 1ULL << v->map_bits);
 	if (host_bits > 0 && host_bits != v->map_bits)
 		snprintf(host, sizeof(host), "; the host %d", host_bits);
+	char word[16];
+	size_t i;
+
+	/* The verdict word as the VMMs section prints it. */
+	for (i = 0; vmm_verdict_name(v->verdict)[i] && i + 1 < sizeof(word); i++)
+		word[i] = (char)toupper((unsigned char)vmm_verdict_name(v->verdict)[i]);
+	word[i] = '\0';
 	snprintf(line, sizeof(line), "%s %s%s: %s; the VM gets %d IPA bits (%s%s)", v->name,
-		 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "",
-		 vmm_verdict_name(v->verdict), v->map_bits, lim, host);
+		 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "", word,
+		 v->map_bits, lim, host);
 	wrap(f, line, 0, 2);
 }
 

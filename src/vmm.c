@@ -758,6 +758,14 @@ static void place(const struct vmm_range *r, uint64_t ram, int limit, struct pla
 	for (int i = 0; i < p->n; i++)
 		p->r[i].beyond =
 			limit > 0 && limit < 64 && p->r[i].base + p->r[i].size > 1ULL << limit;
+	/* Lowest first (RAM above a hole comes after what is in the hole); stable. */
+	for (int i = 1; i < p->n; i++)
+		for (int k = i; k > 0 && p->r[k - 1].base > p->r[k].base; k--) {
+			struct vmm_map_region t = p->r[k];
+
+			p->r[k] = p->r[k - 1];
+			p->r[k - 1] = t;
+		}
 }
 
 /* IPA bits the default (not opt-in) part of a placed map needs. */

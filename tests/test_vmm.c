@@ -841,10 +841,11 @@ static void test_map_examples(void)
 	is_int(res.map_bits, 40, "Firecracker 0.24 gets type 0's 40 bits on a 44-bit host");
 	env.ram_size = 300 * GiB;
 	vmm_judge(&env, "firecracker", "1.14.0", &res);
-	ok(res.nregions >= 3 && res.regions[1].base == 2 * GiB &&
-		   res.regions[1].size == 254 * GiB && res.regions[2].base == 512 * GiB &&
-		   res.regions[2].size == 46 * GiB,
-	   "Firecracker 1.13+: RAM skips [256, 512) GiB");
+	ok(res.nregions == 5 && res.regions[1].base == 2 * GiB &&
+		   res.regions[1].size == 254 * GiB && !strcmp(res.regions[2].name, "PCI-BARs") &&
+		   res.regions[3].base == 512 * GiB && res.regions[3].size == 46 * GiB &&
+		   res.regions[3].ram,
+	   "Firecracker 1.13+: RAM skips [256, 512) GiB; regions lowest first");
 	vmm_judge(&env, "qemu", NULL, &res);
 	is_int(res.map_bits, 0, "QEMU of unknown version: no map (its releases' maps differ)");
 }

@@ -477,7 +477,10 @@ class PrefixServer(threading.Thread):
         try:
             while True:
                 self.rsp._send(b"c")
-                reply = self.rsp._recv(timeout=None)
+                # The next stop may be far away (a VMM that creates its
+                # VM later): wait without a limit, QEMU's exit ends it.
+                self.rsp.sock.settimeout(None)
+                reply = self.rsp._recv()
                 while reply[:1] not in (b"T", b"S", b"W", b"X"):
                     reply = self.rsp._recv()
                 if reply[:1] in (b"W", b"X"):
