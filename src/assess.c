@@ -291,8 +291,8 @@ static enum kernel_behaviour created_below_40(const struct kvm_obs *obs, int lim
 	return KB_DEFAULT_HANGS;
 }
 
-static enum kernel_behaviour measured(const struct host_facts *f, const struct kvm_obs *obs,
-				      int limit, char *basis, size_t len, bool *sure)
+static enum kernel_behaviour from_probes(const struct host_facts *f, const struct kvm_obs *obs,
+					 int limit, char *basis, size_t len, bool *sure)
 {
 	const struct ipa_probe *d = &obs->default_vm;
 
@@ -410,7 +410,7 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 		return;
 	}
 	if (obs->probed)
-		a->behaviour = measured(f, obs, a->ipa_limit, basis, len, &sure);
+		a->behaviour = from_probes(f, obs, a->ipa_limit, basis, len, &sure);
 	else
 		a->behaviour = from_log(f, a->ipa_limit, basis, len);
 	a->behaviour_measured = obs->probed && sure;

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The one struct that flows forward through the tool:
- *   host facts (facts.c, sysroot) -> kvm probes (probe.c) -> assessment
- *   (assess.c, pure) -> report (report.c, all output).
- * Each stage fills its own member and only reads the ones before it.
+ * The structs that flow forward through the tool, one per stage:
+ *   host facts (facts.c, sysroot)   -> struct host_facts
+ *   kvm probes (probe.c)            -> struct kvm_obs
+ *   assessment (assess.c, pure)     -> struct assessment
+ *   report (report.c, all output)   reads the three.
+ * There is no container: main() holds one of each and passes them forward.
+ * Each stage fills its own struct and only reads the ones before it.
  */
 #ifndef KIC_CHECK_H
 #define KIC_CHECK_H

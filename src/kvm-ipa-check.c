@@ -267,13 +267,25 @@ static bool use_color(void)
 	       isatty(STDOUT_FILENO);
 }
 
+/*
+ * A fifth of the --timeout budget, clamped to [lo, hi] ms: the watchdog takes
+ * at least 1 s (a slow guest is not a hang), the VMM version runs at most 1 s
+ * in all (the probes keep their time).
+ */
+static long budget_fifth(long lo, long hi)
+{
+	long ms = arg_timeout_ms / 5;
+
+	return ms < lo ? lo : ms > hi ? hi : ms;
+}
+
 static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long deadline)
 {
 	struct probe_opts po = {
 		.default_probe = !arg_no_default_probe,
 		.run = !arg_no_run,
 		.deadline_ms = deadline,
-		.watchdog_ms = arg_timeout_ms / 5 > 1000 ? arg_timeout_ms / 5 : 1000,
+		.watchdog_ms = budget_fifth(1000, LONG_MAX),
 		.payload = PAYLOAD_MMIO,
 	};
 
@@ -668,8 +680,8 @@ static void facts_stage(struct sysroot *sr, struct host_facts *facts)
 	devinfo_read(sr, facts);
 	/* VMM version runs: 1 s in all (a fifth of a short budget), never past the deadline */
 	left = kic_deadline_ms - kic_now_ms();
-	if (left > (arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000))
-		left = arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000;
+	if (left > budget_fifth(0, 1000))
+		left = budget_fifth(0, 1000);
 	/* On x86 no VMM version changes a verdict: never run binaries there. */
 	facts_detect_vmms(sr, facts, sr->live && !arg_no_exec && facts->arch == ARCH_ARM64,
 			  (int)(left > 0 ? left : 0));

@@ -918,16 +918,26 @@ static void how_sized(char *dst, size_t len, enum vmm_ipa_choice c, int L)
 	}
 }
 
-/* "the X, the Y" of the placed regions marked beyond; returns what kind. */
-static int beyond(const struct placed *p, char *list, size_t len)
+/* What the regions beyond the limit are, mildest first: the worst one counts. */
+enum beyond_kind {
+	BEYOND_NONE,
+	BEYOND_OPT_IN,	/* only regions used with a non-default option or device */
+	BEYOND_DEVICES, /* default device regions */
+	BEYOND_RAM,	/* a RAM-backed region */
+};
+
+/* "the X, the Y" of the placed regions marked beyond; returns the worst kind. */
+static enum beyond_kind beyond(const struct placed *p, char *list, size_t len)
 {
-	int kind = 0; /* 1 opt-in only, 2 devices, 3 RAM */
+	enum beyond_kind kind = BEYOND_NONE;
 	size_t o = 0;
 
 	list[0] = '\0';
 	for (int i = 0; i < p->n; i++) {
 		const struct vmm_map_region *g = &p->r[i];
-		int k = g->opt_in ? 1 : g->ram ? 3 : 2;
+		enum beyond_kind k = g->opt_in ? BEYOND_OPT_IN
+				     : g->ram  ? BEYOND_RAM
+					       : BEYOND_DEVICES;
 
 		if (!g->beyond)
 			continue;
@@ -961,14 +971,14 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 	bool known = avail > 0;
 	char list[160], ram[48], msg[160], msg2[160];
 	struct placed p;
-	int kind;
+	enum beyond_kind kind;
 
 	avail = known ? avail : KIC_DEFAULT_IPA - 1;
 	place_for(r, h, avail, &p);
 	kind = beyond(&p, list, sizeof(list));
 	j->mbits = known ? avail : 0;
 	ram_note(ram, sizeof(ram), r, known ? avail : 0, h->ram_cap);
-	if (kind == 3) {
+	if (kind == BEYOND_RAM) {
 		/* arm64 kvm_arch_prepare_memory_region(): a memslot past the
 		 * VM's IPA size is refused with EFAULT. */
 		j->v = VV_FAILS;
@@ -982,14 +992,14 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 			 "%s %s, but its map needs %d bits (memslots beyond get EFAULT)%s", label,
 			 how, placed_bits(&p), msg);
 		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
-	} else if (kind == 2) {
+	} else if (kind == BEYOND_DEVICES) {
 		j->v = VV_LIMITED;
 		snprintf(j->reason, sizeof(j->reason), "%s %s, %s%s %s%s", label, how,
 			 adapts ? "without" : "which cannot reach", known ? "" : " at least", list,
 			 ram);
 		snprintf(j->fix, sizeof(j->fix), "%s",
 			 r->fix ? r->fix : "a host with 40+ IPA bits");
-	} else if (kind == 1) {
+	} else if (kind == BEYOND_OPT_IN) {
 		/* Its defaults work; what the named options need does not. */
 		j->v = VV_LIMITED;
 		snprintf(j->reason, sizeof(j->reason), "%s %s%s; out of reach:%s %s", label, how,

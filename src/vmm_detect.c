@@ -42,18 +42,19 @@ static const char *const trusted_lib_dirs[] = {
 };
 
 /*
- * What to look for. arg: argv[1] that makes it print its version, NULL when
+ * How to find a VMM binary and learn its version, one locator per file name.
+ * arg: argv[1] that makes it print its version, NULL when
  * running it would tell nothing (solo5-hvt: every release behaves the same;
  * lkvm prints a fixed "3.18.0"; libvirtd is judged by its QEMU).
  */
-static const struct probe {
+static const struct locator {
 	const char *row;
 	const char *file;
 	const char *arg;
 	const char *dpkg;   /* Debian package shipping it, for offline versions */
 	const char *marker; /* a string that dates the binary */
 	const char *marker_version;
-} probes[] = {
+} locators[] = {
 	{ "qemu", "qemu-system-aarch64", "--version", "qemu-system-arm", NULL, NULL },
 	{ "qemu", "qemu-system-x86_64", "--version", "qemu-system-x86", NULL, NULL },
 	{ "qemu", "qemu-kvm", "--version", NULL, NULL, NULL },
@@ -70,8 +71,8 @@ static const struct probe {
 	{ "libvirt", "virtqemud", NULL, NULL, NULL, NULL },
 };
 
-#define NPROBES	 (sizeof(probes) / sizeof(probes[0]))
-#define MAX_SEEN 64
+#define NLOCATORS (sizeof(locators) / sizeof(locators[0]))
+#define MAX_SEEN  64
 
 struct detect {
 	const struct sysroot *sr;
@@ -578,7 +579,7 @@ static const char *stat_error(int err)
 	}
 }
 
-static void version_from_run(struct detect *d, const struct probe *p, struct vmm_seen *f)
+static void version_from_run(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	long left = d->deadline_ms - kic_now_ms();
 	static char out[RUN_KEEP_MAX]; /* off the stack: ulimit -s may be small */
@@ -611,7 +612,7 @@ static void version_from_run(struct detect *d, const struct probe *p, struct vmm
 			 line);
 }
 
-static void version_from_marker(struct detect *d, const struct probe *p, struct vmm_seen *f)
+static void version_from_marker(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	int fd = open_below(d, f->path), r;
 
@@ -631,7 +632,7 @@ static void version_from_marker(struct detect *d, const struct probe *p, struct 
 	}
 }
 
-static void version_from_dpkg(struct detect *d, const struct probe *p, struct vmm_seen *f)
+static void version_from_dpkg(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	char debver[64];
 
@@ -643,7 +644,7 @@ static void version_from_dpkg(struct detect *d, const struct probe *p, struct vm
 	snprintf(f->note, sizeof(f->note), "version from dpkg: %s %s", p->dpkg, debver);
 }
 
-static void find_version(struct detect *d, const struct probe *p, struct vmm_seen *f)
+static void find_version(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	if (p->marker) {
 		version_from_marker(d, p, f);
@@ -687,7 +688,7 @@ static void find_version(struct detect *d, const struct probe *p, struct vmm_see
 }
 
 /* dir_bad: the directory cannot vouch for its files; skip without running. */
-static void look_at(struct detect *d, const char *dir, const char *dir_bad, const struct probe *p)
+static void look_at(struct detect *d, const char *dir, const char *dir_bad, const struct locator *p)
 {
 	char path[256], why[64];
 	struct vmm_seen *f;
@@ -770,8 +771,8 @@ static void scan_bin_dir(struct detect *d, const char *dir)
 			skip(f, "directory cannot be searched (permission)");
 		return;
 	}
-	for (size_t i = 0; i < NPROBES; i++)
-		look_at(d, dir, bad, &probes[i]);
+	for (size_t i = 0; i < NLOCATORS; i++)
+		look_at(d, dir, bad, &locators[i]);
 }
 
 /* libkrun.so.1.9.4 beats libkrun.so.1 (a symlink to it) and libkrun.so. */
