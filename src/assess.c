@@ -97,14 +97,17 @@ static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
 		       const struct whatif *w, struct assessment *a)
 {
 	if (w->ipa_limit) {
-		a->ipa_limit = w->ipa_limit;
+		a->ipa_limit = ipa_known(w->ipa_limit);
 		a->ipa_limit_measured = false;
 	} else if (obs->probed && obs->ipa_limit > 0) {
-		a->ipa_limit = obs->ipa_limit;
+		a->ipa_limit = ipa_known(obs->ipa_limit);
 		a->ipa_limit_measured = true;
 	} else if (f->log_ipa_limit > 0) {
-		a->ipa_limit = f->log_ipa_limit;
+		a->ipa_limit = ipa_known(f->log_ipa_limit);
 		a->ipa_limit_measured = false;
+	} else if (obs->probed && obs->ipa_limit == 0) {
+		a->ipa_limit.state = IPA_ABSENT; /* measured: no KVM_CAP_ARM_VM_IPA_SIZE */
+		a->ipa_limit_measured = true;
 	}
 }
 
@@ -341,11 +344,11 @@ static enum kernel_behaviour from_probes(const struct host_facts *f, const struc
 /* --kernel: from its version, on the limit in use (measured, logged or --ipa-limit). */
 static void predict_whatif_kernel(const struct whatif *w, bool prot, struct assessment *a)
 {
-	int conf = predict_kernel(w->kernel, a->ipa_limit, prot, &a->behaviour, a->behaviour_basis,
-				  sizeof(a->behaviour_basis));
+	int conf = predict_kernel(w->kernel, ipa_bits(a->ipa_limit), prot, &a->behaviour,
+				  a->behaviour_basis, sizeof(a->behaviour_basis));
 
 	a->behaviour_measured = false;
-	if (a->ipa_limit <= 0)
+	if (a->ipa_limit.state != IPA_KNOWN)
 		snprintf(a->behaviour_basis, sizeof(a->behaviour_basis),
 			 "kernel %.40s: this host's IPA limit is unknown (not measured, not in the "
 			 "kernel log): give --ipa-limit BITS",
@@ -362,10 +365,11 @@ static void other_host_behaviour(const struct whatif *w, struct assessment *a)
 	a->behaviour_measured = false;
 	if (w->kernel[0]) {
 		predict_whatif_kernel(w, false, a);
-	} else if (a->ipa_limit >= KIC_DEFAULT_IPA) {
+	} else if (ipa_bits(a->ipa_limit) >= KIC_DEFAULT_IPA) {
 		a->behaviour = KB_DEFAULT_FITS;
 		snprintf(a->behaviour_basis, sizeof(a->behaviour_basis),
-			 "a %d-bit limit holds the 40-bit default on every kernel", a->ipa_limit);
+			 "a %d-bit limit holds the 40-bit default on every kernel",
+			 a->ipa_limit.bits);
 	} else {
 		a->behaviour = KB_UNKNOWN;
 		snprintf(
@@ -404,15 +408,15 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 	}
 	if (w->ipa_limit && (!obs->probed || w->ipa_limit != obs->ipa_limit)) {
 		/* Another host class on this kernel: the version is all we have. */
-		predict_kernel(f->kernel_release, a->ipa_limit, protected_mode(f), &a->behaviour,
-			       basis, len);
+		predict_kernel(f->kernel_release, ipa_bits(a->ipa_limit), protected_mode(f),
+			       &a->behaviour, basis, len);
 		a->behaviour_measured = false;
 		return;
 	}
 	if (obs->probed)
-		a->behaviour = from_probes(f, obs, a->ipa_limit, basis, len, &sure);
+		a->behaviour = from_probes(f, obs, ipa_bits(a->ipa_limit), basis, len, &sure);
 	else
-		a->behaviour = from_log(f, a->ipa_limit, basis, len);
+		a->behaviour = from_log(f, ipa_bits(a->ipa_limit), basis, len);
 	a->behaviour_measured = obs->probed && sure;
 }
 
@@ -437,7 +441,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 
 static void max_ram(const struct host_facts *f, struct assessment *a)
 {
-	int bits = a->ipa_limit;
+	int bits = ipa_bits(a->ipa_limit);
 
 	if (a->behaviour == KB_NOT_APPLICABLE || bits < 32 || bits > 63)
 		return;
@@ -520,15 +524,11 @@ static enum kic_status verdict_status(enum vmm_verdict v)
 	}
 }
 
-static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
-		       const struct whatif *w, struct assessment *a)
+static void judge_vmms(const struct host_facts *f, const struct whatif *w, struct assessment *a)
 {
 	struct vmm_env env = {
 		.arch = a->judged_arch,
-		/* 0: measured without KVM_CAP_ARM_VM_IPA_SIZE (pre-4.20); -1: unknown */
-		.ipa_limit = a->ipa_limit			  ? a->ipa_limit
-			     : obs->probed && obs->ipa_limit == 0 ? 0
-								  : -1,
+		.ipa_limit = a->ipa_limit,
 		.kb = a->behaviour,
 		.kb_measured = a->behaviour_measured,
 		.ram_cap = slot_max(f, a),
@@ -547,8 +547,9 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		if (vmm_judge(&env, s->name, s->version, r) < 0)
 			continue;
 		snprintf(r->path, sizeof(r->path), "%s", s->path);
-		r->max_guest_ram = min_u64(vmm_max_guest_ram(s->name, s->version, a->ipa_limit),
-					   slot_max(f, a));
+		r->max_guest_ram =
+			min_u64(vmm_max_guest_ram(s->name, s->version, ipa_bits(a->ipa_limit)),
+				slot_max(f, a));
 		a->nvmms++;
 	}
 	/* Room for every --vmm after the VMMs found: none is dropped. */
@@ -558,16 +559,16 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
 			continue;
 		r->what_if = true;
-		r->max_guest_ram = min_u64(
-			vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version, a->ipa_limit),
-			slot_max(f, a));
+		r->max_guest_ram = min_u64(vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version,
+							     ipa_bits(a->ipa_limit)),
+					   slot_max(f, a));
 		a->nvmms++;
 	}
 }
 
 static void explain_default(struct assessment *a)
 {
-	int L = a->ipa_limit;
+	int L = ipa_bits(a->ipa_limit);
 
 	switch (a->behaviour) {
 	case KB_DEFAULT_FITS:
@@ -816,9 +817,10 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 			 !obs->probed	      ? "KVM was not probed"
 			 : a->status == ST_OK ? "KVM creates and runs VMs"
 					      : "see findings");
-	else if (a->ipa_limit)
+	else if (a->ipa_limit.state == IPA_KNOWN)
 		snprintf(out, len, "%s (%s): %s; IPA limit %d bits%s",
-			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
+			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis,
+			 a->ipa_limit.bits,
 			 a->ipa_limit_measured ? ""
 			 : a->other_host       ? " (--ipa-limit, an arm64 host class)"
 			 : a->whatif_ipa_limit ? " (--ipa-limit)"
@@ -842,7 +844,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	behaviour(f, obs, w, a);
 	max_ram(f, a);
 	explain_default(a);
-	judge_vmms(f, obs, w, a);
+	judge_vmms(f, w, a);
 
 	if (access_decides(f, obs, w, a)) {
 		a->status = ST_UNKNOWN;
@@ -867,5 +869,5 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	 */
 	a->log_warning_spent =
 		obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
-		(obs->ipa_limit > 0 ? obs->ipa_limit : a->ipa_limit) < KIC_DEFAULT_IPA;
+		(obs->ipa_limit > 0 ? obs->ipa_limit : ipa_bits(a->ipa_limit)) < KIC_DEFAULT_IPA;
 }

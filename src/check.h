@@ -30,6 +30,32 @@ enum kic_arch { ARCH_UNKNOWN, ARCH_ARM64, ARCH_X86_64, ARCH_OTHER };
 /* Exit codes follow the monitoring-plugins convention. */
 enum kic_status { ST_OK = 0, ST_WARNING = 1, ST_CRITICAL = 2, ST_UNKNOWN = 3 };
 
+/*
+ * An IPA limit (the guest physical address bits KVM gives a VM) and what is
+ * known of it: the one convention for every such field. Zeroed, it is unknown.
+ */
+enum ipa_state {
+	IPA_UNKNOWN, /* not measured, not in the kernel log, not given */
+	IPA_ABSENT,  /* measured: KVM has no KVM_CAP_ARM_VM_IPA_SIZE (pre-4.20, or not arm64) */
+	IPA_KNOWN,   /* bits holds it */
+};
+
+struct ipa_limit {
+	enum ipa_state state;
+	int bits; /* IPA_KNOWN only, else 0 */
+};
+
+static inline struct ipa_limit ipa_known(int bits)
+{
+	return (struct ipa_limit){ IPA_KNOWN, bits };
+}
+
+/* The bits when known, else 0. */
+static inline int ipa_bits(struct ipa_limit l)
+{
+	return l.state == IPA_KNOWN ? l.bits : 0;
+}
+
 /* Where a physical-address figure came from; kept so disagreements show. */
 enum pa_source {
 	PA_SRC_CORE_TABLE, /* documented PARange of the MIDR part */
@@ -225,7 +251,9 @@ struct assessment {
 	enum kernel_behaviour behaviour;
 	bool behaviour_measured; /* false: predicted (--kernel) or inferred */
 	char behaviour_basis[160];
-	int ipa_limit; /* the limit the assessment used (measured or --ipa-limit) */
+	/* the limit the assessment used (--ipa-limit, measured or from the log);
+	 * IPA_ABSENT when measured without the capability and nothing else says */
+	struct ipa_limit ipa_limit;
 	bool ipa_limit_measured;
 	int host_pa_bits;	/* best CPU PA figure, 0 unknown */
 	uint64_t max_guest_ram; /* largest RAM at 2 GiB base (QEMU virt / kvmtool / FC) */

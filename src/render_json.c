@@ -254,8 +254,8 @@ static void json_assessment(struct json_writer *jw, const struct assessment *a)
 	jsonw_string_field(jw, "kernel_behaviour", kernel_behaviour_name(a->behaviour));
 	jsonw_bool_field(jw, "kernel_behaviour_measured", a->behaviour_measured);
 	jsonw_string_field(jw, "kernel_behaviour_basis", a->behaviour_basis);
-	if (a->ipa_limit)
-		jsonw_int_field(jw, "assessed_ipa_limit", a->ipa_limit);
+	if (a->ipa_limit.state == IPA_KNOWN)
+		jsonw_int_field(jw, "assessed_ipa_limit", a->ipa_limit.bits);
 	else
 		jsonw_null_field(jw, "assessed_ipa_limit");
 	if (a->max_guest_ram)

@@ -1159,7 +1159,10 @@ static void judge_known_choice(const struct vmm_range *r, const char *label, con
 
 static struct host host_of(const struct vmm_env *env)
 {
-	struct host h = { env->ipa_limit, false, env->kb, env->ram_cap, env->ram_size };
+	struct host h = { ipa_bits(env->ipa_limit), false, env->kb, env->ram_cap, env->ram_size };
+
+	if (env->ipa_limit.state == IPA_UNKNOWN)
+		h.L = -1;
 
 	if (h.L > 0 && h.L < KIC_DEFAULT_IPA)
 		h.small = true;

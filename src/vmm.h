@@ -17,8 +17,8 @@
 /* Everything the judge may know about the host. */
 struct vmm_env {
 	enum kic_arch arch;
-	int ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; 0 = cap absent (pre-4.20), -1 unknown */
-	enum kernel_behaviour kb; /* measured or predicted type-0 behaviour */
+	struct ipa_limit ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE (IPA_ABSENT: pre-4.20) */
+	enum kernel_behaviour kb;   /* measured or predicted type-0 behaviour */
 	bool kb_measured;
 	uint64_t ram_cap;  /* largest RAM one KVM memslot takes, in bytes; 0 = none known */
 	uint64_t ram_size; /* guest RAM to place; 0 = the VMM's default (vmm_row.ram_default) */

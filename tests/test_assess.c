@@ -288,7 +288,7 @@ static void test_predict(void)
 	W.ipa_limit = 36;
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-rejected", "--ipa-limit 36 on 6.1");
-	is_int(A.ipa_limit, 36, "--ipa-limit used");
+	is_int(ipa_bits(A.ipa_limit), 36, "--ipa-limit used");
 	ok(!A.ipa_limit_measured, "--ipa-limit: not measured");
 }
 
@@ -358,7 +358,7 @@ static void same_verdict(const char *where)
 	       where);
 	ok(!A.behaviour_measured, "%s: predicted, not measured", where);
 	is_int(A.judged_arch, ARCH_ARM64, "%s: an arm64 host is judged", where);
-	is_int(A.ipa_limit, 36, "%s: the given limit is used", where);
+	is_int(ipa_bits(A.ipa_limit), 36, "%s: the given limit is used", where);
 	is_int(A.nvmms, 3, "%s: three VMMs judged", where);
 	is_str(vmm_verdict_name(A.vmms[0].verdict), "fails", "%s: QEMU 6.2 fails", where);
 	is_str(vmm_verdict_name(A.vmms[1].verdict), "limited", "%s: QEMU 7.2.6 limited", where);
