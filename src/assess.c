@@ -610,6 +610,12 @@ static void explain_default(struct assessment *a)
 	default:
 		snprintf(a->default_vmm, sizeof(a->default_vmm),
 			 "cannot tell what VMMs that rely on the default will meet");
+		/* A periodic check below 40 bits has only the boot's kernel log to go by. */
+		if (a->default_probe_skipped && L < KIC_DEFAULT_IPA && !a->fix[0])
+			snprintf(a->fix, sizeof(a->fix),
+				 "run kvm-ipa-check once per boot without --no-default-probe (its "
+				 "type-0 probe measures this), or keep the boot's kernel log in "
+				 "/var/log/dmesg");
 		break;
 	}
 	if (a->behaviour != KB_NOT_APPLICABLE && L > 32)

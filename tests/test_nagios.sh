@@ -464,6 +464,7 @@ for f in "$tmp/warning"; do
 	"$BIN" --nagios --no-default-probe --sysroot "$tmp/nolog" >"$tmp/p.out" 2>&1
 	is "$?" 3 "36-bit host, the log has lost the boot line: UNKNOWN"
 	contains "$(head -n 1 "$tmp/p.out")" "no IPA limit in the kernel log" "... saying why"
+	contains "$(head -n 1 "$tmp/p.out")" "fix: run kvm-ipa-check once per boot without --no-default-probe" "... and what to do"
 done
 
 # --- Icinga 2: the CheckCommand of docs/integrations.md is valid config ---
