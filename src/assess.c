@@ -59,7 +59,7 @@ static void host_pa(const struct host_facts *f, const struct kvm_obs *obs, struc
 	for (int i = 0; i < f->nevidence; i++)
 		add_evidence(a, f->evidence[i].source, f->evidence[i].bits, f->evidence[i].detail);
 	if (obs->probed) {
-		add_evidence(a, PA_SRC_KVM_CAP, obs->ipa_limit,
+		add_evidence(a, PA_SRC_KVM_CAP, ipa_bits(obs->ipa_limit),
 			     "KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE)");
 		add_evidence(a, PA_SRC_ONE_REG, obs->one_reg_parange_bits,
 			     "ID_AA64MMFR0_EL1.PARange via KVM_GET_ONE_REG");
@@ -99,13 +99,13 @@ static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
 	if (w->ipa_limit) {
 		a->ipa_limit = ipa_known(w->ipa_limit);
 		a->ipa_limit_measured = false;
-	} else if (obs->probed && obs->ipa_limit > 0) {
-		a->ipa_limit = ipa_known(obs->ipa_limit);
+	} else if (obs->probed && obs->ipa_limit.state == IPA_KNOWN) {
+		a->ipa_limit = obs->ipa_limit;
 		a->ipa_limit_measured = true;
 	} else if (f->log_ipa_limit > 0) {
 		a->ipa_limit = ipa_known(f->log_ipa_limit);
 		a->ipa_limit_measured = false;
-	} else if (obs->probed && obs->ipa_limit == 0) {
+	} else if (obs->probed && obs->ipa_limit.state == IPA_ABSENT) {
 		a->ipa_limit.state = IPA_ABSENT; /* measured: no KVM_CAP_ARM_VM_IPA_SIZE */
 		a->ipa_limit_measured = true;
 	}
@@ -406,7 +406,7 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 		predict_whatif_kernel(w, protected_mode(f), a);
 		return;
 	}
-	if (w->ipa_limit && (!obs->probed || w->ipa_limit != obs->ipa_limit)) {
+	if (w->ipa_limit && (!obs->probed || w->ipa_limit != ipa_bits(obs->ipa_limit))) {
 		/* Another host class on this kernel: the version is all we have. */
 		predict_kernel(f->kernel_release, ipa_bits(a->ipa_limit), protected_mode(f),
 			       &a->behaviour, basis, len);
@@ -453,17 +453,18 @@ static void max_ram(const struct host_facts *f, struct assessment *a)
 static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessment *a)
 {
 	enum kic_status st = ST_OK;
+	int limit = ipa_bits(obs->ipa_limit);
 
 	for (int i = 0; i < obs->nipa; i++) {
 		const struct ipa_probe *p = &obs->ipa[i];
 
-		if (p->bits <= obs->ipa_limit && p->result == PR_REJECTED) {
+		if (p->bits <= limit && p->result == PR_REJECTED) {
 			finding(a, "explicit %d-bit VM refused (%s) although the limit is %d",
-				p->bits, errno_name(p->err), obs->ipa_limit);
+				p->bits, errno_name(p->err), limit);
 			st = ST_WARNING;
-		} else if (p->bits > obs->ipa_limit && p->result == PR_CREATED) {
+		} else if (p->bits > limit && p->result == PR_CREATED) {
 			finding(a, "explicit %d-bit VM created beyond the %d-bit limit", p->bits,
-				obs->ipa_limit);
+				limit);
 			st = ST_WARNING;
 		}
 	}
@@ -474,14 +475,14 @@ static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessm
 
 		if (s->vm_bits == 0 && a->behaviour != KB_DEFAULT_FITS)
 			continue; /* the type-0 VM's size is what is being found out */
-		if (bits >= 64 || obs->ipa_limit <= 0)
+		if (bits >= 64 || limit <= 0)
 			continue;
 		/*
 		 * A VM created beyond the limit (pKVM gives every VM the host's
 		 * size, whatever the type asks) is not that size: the loop above
 		 * reports it, its slots tell nothing about 262b003d059c.
 		 */
-		if (s->vm_bits > obs->ipa_limit)
+		if (s->vm_bits > limit)
 			continue;
 		if (end == (1ULL << bits) && s->result == SLOT_REJECTED) {
 			/* 262b003d059c "Fix exclusive limit for IPA size" (5.12, stable). */
@@ -875,5 +876,6 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	 */
 	a->log_warning_spent =
 		obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
-		(obs->ipa_limit > 0 ? obs->ipa_limit : ipa_bits(a->ipa_limit)) < KIC_DEFAULT_IPA;
+		(obs->ipa_limit.state == IPA_KNOWN ? obs->ipa_limit.bits : ipa_bits(a->ipa_limit)) <
+			KIC_DEFAULT_IPA;
 }

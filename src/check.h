@@ -50,6 +50,9 @@ static inline struct ipa_limit ipa_known(int bits)
 	return (struct ipa_limit){ IPA_KNOWN, bits };
 }
 
+#define IPA_LIMIT_UNKNOWN ((struct ipa_limit){ IPA_UNKNOWN, 0 })
+#define IPA_LIMIT_ABSENT  ((struct ipa_limit){ IPA_ABSENT, 0 })
+
 /* The bits when known, else 0. */
 static inline int ipa_bits(struct ipa_limit l)
 {
@@ -190,7 +193,7 @@ struct kvm_obs {
 	char skip_reason[128];
 	int open_errno;
 	int api_version;
-	int ipa_limit; /* -1 not probed, 0 cap absent */
+	struct ipa_limit ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; unknown when not probed */
 	int nr_memslots;
 	int max_vcpus;
 	int vm_types;		  /* x86 KVM_CAP_VM_TYPES bitmap, -1 absent */

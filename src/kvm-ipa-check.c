@@ -292,7 +292,7 @@ static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long dea
 	/* Measured earlier on the bundle's host (sosreport.c), or said why not. */
 	if (obs->probed || obs->skip_reason[0])
 		return;
-	obs->ipa_limit = -1;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	if (!f->live) {
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
 			 "offline tree (--sysroot): nothing was measured");
@@ -700,7 +700,7 @@ static void probe_stage(const struct host_facts *facts, struct kvm_obs *obs, lon
 
 	if (r < 0) {
 		/* honoured before any VM exists: say so and report what is known */
-		obs->ipa_limit = -1;
+		obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 		obs->incomplete = true;
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason), "not probed: %s",
 			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");

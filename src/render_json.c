@@ -148,7 +148,7 @@ static void json_kvm(struct json_writer *jw, const struct host_facts *f, const s
 		return;
 	}
 	jsonw_int_field(jw, "api_version", obs->api_version);
-	jsonw_int_field(jw, "ipa_limit", obs->ipa_limit > 0 ? obs->ipa_limit : 0);
+	jsonw_int_field(jw, "ipa_limit", ipa_bits(obs->ipa_limit)); /* 0: absent */
 	jsonw_int_field(jw, "nr_memslots", obs->nr_memslots);
 	jsonw_int_field(jw, "max_vcpus", obs->max_vcpus);
 	if (f->arch == ARCH_X86_64) {

@@ -650,7 +650,7 @@ static void r_kvm(struct rctx *c, const char *k, long idx, enum js_type t, const
 	} else if (!strcmp(k, "api_version") && !to_int(t, v, 0, 1 << 30, &n)) {
 		o->api_version = (int)n;
 	} else if (!strcmp(k, "ipa_limit") && !to_int(t, v, 0, 64, &n)) {
-		o->ipa_limit = (int)n;
+		o->ipa_limit = n ? ipa_known((int)n) : IPA_LIMIT_ABSENT;
 	} else if (!strcmp(k, "nr_memslots") && !to_int(t, v, 0, 1 << 30, &n)) {
 		o->nr_memslots = (int)n;
 	} else if (!strcmp(k, "max_vcpus") && !to_int(t, v, 0, 1 << 30, &n)) {
@@ -835,7 +835,6 @@ int sos_parse_report(const char *buf, size_t len, struct host_facts *f, struct k
 	c.f = f;
 	c.obs = obs;
 	c.m = m;
-	obs->ipa_limit = -1;
 	obs->vm_types = -1;
 	obs->smaller_maxphyaddr = -1;
 	r = js_scan(buf, len, report_cb, &c);
@@ -848,7 +847,7 @@ int sos_parse_report(const char *buf, size_t len, struct host_facts *f, struct k
 		obs->slots[i].why = c.why[i];
 	drop_what_ifs(f);
 	if (!obs->probed)
-		obs->ipa_limit = -1;
+		obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	return 0;
 }
 

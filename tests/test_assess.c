@@ -31,7 +31,7 @@ static void arm64_host(int limit)
 	snprintf(F.kernel_release, sizeof(F.kernel_release), "6.1.0-28-arm64");
 	O.probed = true;
 	O.api_version = KVM_API_VERSION;
-	O.ipa_limit = limit;
+	O.ipa_limit = ipa_known(limit);
 	for (int b = 32; b <= limit + 1; b++) {
 		struct ipa_probe *p = &O.ipa[O.nipa++];
 
@@ -169,7 +169,7 @@ static void test_offline(void)
 {
 	arm64_host(36);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.live = false;
 	F.dev_known = false;
 	run();
@@ -335,7 +335,7 @@ static void x86_host(void)
 	F.page_size = 4096;
 	O.probed = true;
 	O.api_version = KVM_API_VERSION;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	O.default_vm.result = PR_CREATED;
 	O.run.result = RUN_EXITED;
 	O.run.exit_reason = KVM_EXIT_MMIO;
@@ -410,7 +410,7 @@ static void test_whatif_any_host(void)
 	/* arm64, offline tree of another class (44 bits): --ipa-limit wins. */
 	arm64_host(44);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.live = F.dev_known = false;
 	F.log_ipa_limit = 44;
 	readme_whatif();
@@ -421,7 +421,7 @@ static void test_whatif_any_host(void)
 	/* arm64, live, ordinary user: nothing measured, still answered. */
 	arm64_host(36);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.dev_accessible = false;
 	O.open_errno = EACCES;
 	readme_whatif();
@@ -488,7 +488,7 @@ static void test_whatif_limits(void)
 	/* arm64, no access, no log: --kernel alone cannot tell, and says why. */
 	arm64_host(36);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.dev_accessible = false;
 	O.open_errno = EACCES;
 	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
