@@ -102,8 +102,8 @@ static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
 	} else if (obs->probed && obs->ipa_limit.state == IPA_KNOWN) {
 		a->ipa_limit = obs->ipa_limit;
 		a->ipa_limit_measured = true;
-	} else if (f->log_ipa_limit > 0) {
-		a->ipa_limit = ipa_known(f->log_ipa_limit);
+	} else if (f->log_ipa_limit.state == IPA_KNOWN) {
+		a->ipa_limit = f->log_ipa_limit;
 		a->ipa_limit_measured = false;
 	} else if (obs->probed && obs->ipa_limit.state == IPA_ABSENT) {
 		a->ipa_limit.state = IPA_ABSENT; /* measured: no KVM_CAP_ARM_VM_IPA_SIZE */

@@ -123,7 +123,7 @@ struct host_facts {
 	uint64_t ram_top;   /* highest RAM byte + 1, 0 unknown */
 	uint64_t iomem_top; /* highest /proc/iomem byte + 1, 0 unknown */
 	bool iomem_readable;
-	int log_ipa_limit; /* from the kernel log, 0 unknown */
+	struct ipa_limit log_ipa_limit; /* from the kernel log: known or unknown */
 	enum log_format log_format;
 	bool log_reduced_suffix; /* only fixed kernels print it */
 	bool log_unfixed_warn;	 /* a WARN only unfixed kernels print */

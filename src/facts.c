@@ -418,7 +418,8 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 	if (f->arch == ARCH_ARM64 && !st.ipa_limit)
 		facts_note(f, "kernel log: no KVM \"IPA Size Limit\" line (the log no longer "
 			      "reaches back to boot, or KVM did not initialise)");
-	f->log_ipa_limit = st.ipa_limit;
+	if (st.ipa_limit > 0)
+		f->log_ipa_limit = ipa_known(st.ipa_limit);
 	f->log_format = st.fmt;
 	f->log_reduced_suffix = st.reduced_suffix;
 	f->log_unfixed_warn = st.unfixed_warn;

@@ -80,8 +80,8 @@ static void json_host(struct json_writer *jw, const struct host_facts *f,
 		jsonw_hex_field(jw, "ram_top", f->ram_top);
 	else
 		jsonw_null_field(jw, "ram_top");
-	if (f->log_ipa_limit)
-		jsonw_int_field(jw, "log_ipa_limit", f->log_ipa_limit);
+	if (f->log_ipa_limit.state == IPA_KNOWN)
+		jsonw_int_field(jw, "log_ipa_limit", f->log_ipa_limit.bits);
 	if (f->log_default_warned)
 		jsonw_string_field(jw, "log_default_warning_comm", f->log_default_comm);
 	json_evidence(jw, a);

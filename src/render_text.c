@@ -108,9 +108,9 @@ static void text_host(const struct text *t, const struct host_facts *f, const st
 		fprintf(t->f, "0x%llx (%d bits)\n", (unsigned long long)f->ram_top,
 			bits_for_top(f->ram_top));
 	}
-	if (f->log_ipa_limit) {
+	if (f->log_ipa_limit.state == IPA_KNOWN) {
 		label(t, "Kernel log IPA limit");
-		fprintf(t->f, "%d bits%s\n", f->log_ipa_limit,
+		fprintf(t->f, "%d bits%s\n", f->log_ipa_limit.bits,
 			f->log_default_warned ? ", \"upgrade your VMM\" logged" : "");
 	}
 	if (!t->verbose)

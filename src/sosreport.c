@@ -606,7 +606,7 @@ static void r_host(struct rctx *c, const char *k, long idx, enum js_type t, cons
 	} else if (!strcmp(k, "ram_top") && t == JS_STRING && !parse_hex_u64(v, &x)) {
 		f->ram_top = x;
 	} else if (!strcmp(k, "log_ipa_limit") && !to_int(t, v, 32, 56, &n)) {
-		f->log_ipa_limit = (int)n;
+		f->log_ipa_limit = ipa_known((int)n);
 	} else if (!strcmp(k, "log_default_warning_comm") && t == JS_STRING) {
 		f->log_default_warned = true;
 		copy_str(f->log_default_comm, sizeof(f->log_default_comm), v);
@@ -926,12 +926,13 @@ static void sos_host(const struct sysroot *sr, char *out, size_t len)
 static void merge_log(struct host_facts *j, const struct host_facts *tree)
 {
 	if (!tree->log_readable ||
-	    (j->log_ipa_limit && tree->log_ipa_limit && j->log_ipa_limit != tree->log_ipa_limit))
+	    (j->log_ipa_limit.state == IPA_KNOWN && tree->log_ipa_limit.state == IPA_KNOWN &&
+	     j->log_ipa_limit.bits != tree->log_ipa_limit.bits))
 		return;
 	j->log_readable = true;
-	if (!j->log_ipa_limit && tree->log_ipa_limit) {
+	if (j->log_ipa_limit.state != IPA_KNOWN && tree->log_ipa_limit.state == IPA_KNOWN) {
 		j->log_ipa_limit = tree->log_ipa_limit;
-		facts_add_evidence(j, PA_SRC_KERNEL_LOG, tree->log_ipa_limit,
+		facts_add_evidence(j, PA_SRC_KERNEL_LOG, tree->log_ipa_limit.bits,
 				   log_format_name(tree->log_format));
 	}
 	j->log_format = tree->log_format;

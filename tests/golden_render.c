@@ -239,7 +239,7 @@ static void a53_no_facts(struct host_facts *f, struct kvm_obs *obs)
 	f->core_pa_bits = 0;
 	f->ram_top = 0;
 	f->iomem_top = 0;
-	f->log_ipa_limit = 0;
+	f->log_ipa_limit = IPA_LIMIT_UNKNOWN;
 	f->log_format = LOG_FMT_NONE;
 	f->log_reduced_suffix = false;
 	f->nevidence = 0;

@@ -157,7 +157,7 @@ static void test_measured(void)
 	W.default_probe_skipped = true;
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "unknown", "skipped, no log: unknown");
-	F.log_ipa_limit = 36;
+	F.log_ipa_limit = ipa_known(36);
 	F.log_reduced_suffix = true;
 	F.log_format = LOG_FMT_NEW;
 	run();
@@ -175,7 +175,7 @@ static void test_offline(void)
 	run();
 	is_int(A.status, ST_UNKNOWN, "offline, no log: UNKNOWN");
 
-	F.log_ipa_limit = 36;
+	F.log_ipa_limit = ipa_known(36);
 	F.log_unfixed_warn = true;
 	F.log_format = LOG_FMT_510_WARN;
 	run();
@@ -189,7 +189,7 @@ static void test_offline(void)
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-capped", "offline pKVM: capped");
 
-	F.log_ipa_limit = 48;
+	F.log_ipa_limit = ipa_known(48);
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-fits", "offline 48: fits");
 }
@@ -412,7 +412,7 @@ static void test_whatif_any_host(void)
 	O.probed = false;
 	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.live = F.dev_known = false;
-	F.log_ipa_limit = 44;
+	F.log_ipa_limit = ipa_known(44);
 	readme_whatif();
 	run();
 	same_verdict("arm64 --sysroot (44-bit tree)");
@@ -496,7 +496,7 @@ static void test_whatif_limits(void)
 	is_int(A.status, ST_UNKNOWN, "arm64 no access, no limit: UNKNOWN");
 	ok(strstr(A.summary, "give --ipa-limit") != NULL, "and says to give --ipa-limit: %s",
 	   A.summary);
-	F.log_ipa_limit = 36;
+	F.log_ipa_limit = ipa_known(36);
 	run();
 	is_int(A.status, ST_CRITICAL, "arm64 no access, log limit 36, 5.10.23: CRITICAL");
 

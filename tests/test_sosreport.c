@@ -177,7 +177,7 @@ static void test_report(void)
 	is_int(sos_parse_report(hostile, strlen(hostile), &f, &o, &m), 0, "hostile values parse");
 	ok(f.ncpus == 1 && f.cpus[0].index == 0 && !f.cpus[0].midr_valid,
 	   "negative CPU index and a 33-bit MIDR ignored");
-	ok(f.log_ipa_limit == 0 && o.ipa_limit.state == IPA_UNKNOWN && o.api_version == 0,
+	ok(f.log_ipa_limit.state == IPA_UNKNOWN && o.ipa_limit.state == IPA_UNKNOWN && o.api_version == 0,
 	   "out-of-range numbers and strings-for-numbers ignored");
 	ok(f.nnotes == 1 && !strchr(f.notes[0], '\033'), "notes cleaned of control characters");
 	ok(o.run.exit_reason == 0, "a number where a name belongs is ignored");
