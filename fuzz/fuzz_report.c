@@ -210,7 +210,7 @@ static void build(struct fuzz_in *in, struct host_facts *f, struct kvm_obs *obs,
 	obs->elapsed_ms = fuzz_byte(in);
 
 	/* What-if arguments, accepted as main() accepts them. */
-	w->ipa_limit = flags & 4 ? 32 + (int)(fuzz_byte(in) % 21) : 0;
+	w->ipa_limit = flags & 4 ? ipa_known(32 + (int)(fuzz_byte(in) % 21)) : IPA_LIMIT_UNKNOWN;
 	s = fuzz_str(in, 63);
 	{
 		struct kver kv;

@@ -96,8 +96,8 @@ static void host_pa(const struct host_facts *f, const struct kvm_obs *obs, struc
 static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
 		       const struct whatif *w, struct assessment *a)
 {
-	if (w->ipa_limit) {
-		a->ipa_limit = ipa_known(w->ipa_limit);
+	if (w->ipa_limit.state == IPA_KNOWN) {
+		a->ipa_limit = w->ipa_limit;
 		a->ipa_limit_measured = false;
 	} else if (obs->probed && obs->ipa_limit.state == IPA_KNOWN) {
 		a->ipa_limit = obs->ipa_limit;
@@ -113,7 +113,7 @@ static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
 
 int whatif_check(const struct host_facts *f, const struct whatif *w, char *msg, size_t len)
 {
-	if (f->arch == ARCH_ARM64 || !w->kernel[0] || w->ipa_limit)
+	if (f->arch == ARCH_ARM64 || !w->kernel[0] || w->ipa_limit.state == IPA_KNOWN)
 		return 0;
 	snprintf(msg, len,
 		 "--kernel %s: this %s host has no arm64 IPA limit for the kernel to apply to; "
@@ -136,19 +136,20 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 	size_t n;
 
 	a->judged_arch = f->arch;
-	a->other_host = f->arch != ARCH_ARM64 && w->ipa_limit;
+	a->other_host = f->arch != ARCH_ARM64 && w->ipa_limit.state == IPA_KNOWN;
 	a->whatif_ipa_limit = w->ipa_limit;
 	snprintf(a->whatif_kernel, sizeof(a->whatif_kernel), "%s", w->kernel);
 	if (!a->what_if)
 		return;
 	if (a->other_host) {
 		a->judged_arch = ARCH_ARM64;
-		n = (size_t)snprintf(s, len, "an arm64 host with a %d-bit IPA limit", w->ipa_limit);
+		n = (size_t)snprintf(s, len, "an arm64 host with a %d-bit IPA limit",
+				     w->ipa_limit.bits);
 	} else {
 		n = (size_t)snprintf(s, len, "this %s host", arch);
-		if (n < len && w->ipa_limit)
+		if (n < len && w->ipa_limit.state == IPA_KNOWN)
 			n += (size_t)snprintf(s + n, len - n, " with a %d-bit IPA limit",
-					      w->ipa_limit);
+					      w->ipa_limit.bits);
 	}
 	if (n < len && w->kernel[0])
 		n += (size_t)snprintf(s + n, len - n, ", kernel %s", w->kernel);
@@ -161,9 +162,10 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 			 arch);
 	else
 		snprintf(s + n, len - n, "%s",
-			 w->ipa_limit || w->kernel[0] ? ": predicted"
-						      : ", with the VMMs named by --vmm judged "
-							"as if installed on it");
+			 w->ipa_limit.state == IPA_KNOWN || w->kernel[0]
+				 ? ": predicted"
+				 : ", with the VMMs named by --vmm judged "
+				   "as if installed on it");
 }
 
 int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
@@ -406,7 +408,8 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 		predict_whatif_kernel(w, protected_mode(f), a);
 		return;
 	}
-	if (w->ipa_limit && (!obs->probed || w->ipa_limit != ipa_bits(obs->ipa_limit))) {
+	if (w->ipa_limit.state == IPA_KNOWN &&
+	    (!obs->probed || w->ipa_limit.bits != ipa_bits(obs->ipa_limit))) {
 		/* Another host class on this kernel: the version is all we have. */
 		predict_kernel(f->kernel_release, ipa_bits(a->ipa_limit), protected_mode(f),
 			       &a->behaviour, basis, len);
@@ -719,7 +722,7 @@ static bool access_decides(const struct host_facts *f, const struct kvm_obs *obs
 {
 	char summary[sizeof(a->summary)];
 
-	if (!w->ipa_limit && !w->kernel[0])
+	if (w->ipa_limit.state != IPA_KNOWN && !w->kernel[0])
 		return access_problem(f, obs, a);
 	if (!access_problem(f, obs, a))
 		return false;
@@ -810,7 +813,7 @@ static size_t broken_vmms(const struct assessment *a, char *buf, size_t len)
 
 static void summarize(const struct kvm_obs *obs, struct assessment *a)
 {
-	bool given = a->whatif_ipa_limit || a->whatif_kernel[0];
+	bool given = a->whatif_ipa_limit.state == IPA_KNOWN || a->whatif_kernel[0];
 	const char *how = a->behaviour_measured ? "measured" : given ? "predicted" : "not measured";
 	char vmms[200];
 	size_t n = broken_vmms(a, vmms, sizeof(vmms));
@@ -830,8 +833,8 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 			 a->ipa_limit.bits,
 			 a->ipa_limit_measured ? ""
 			 : a->other_host       ? " (--ipa-limit, an arm64 host class)"
-			 : a->whatif_ipa_limit ? " (--ipa-limit)"
-					       : " (not measured)");
+			 : a->whatif_ipa_limit.state == IPA_KNOWN ? " (--ipa-limit)"
+								  : " (not measured)");
 	else
 		snprintf(out, len, "%s (%s): %s", kernel_behaviour_name(a->behaviour), how,
 			 a->behaviour_basis);
@@ -844,7 +847,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 
 	memset(a, 0, sizeof(*a));
 	a->default_probe_skipped = w->default_probe_skipped;
-	a->what_if = w->ipa_limit || w->kernel[0] || w->nvmms;
+	a->what_if = w->ipa_limit.state == IPA_KNOWN || w->kernel[0] || w->nvmms;
 	host_pa(f, obs, a);
 	pick_limit(f, obs, w, a);
 	judged_host(f, w, a);
@@ -857,7 +860,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 		a->status = ST_UNKNOWN;
 	} else {
 		st = base_status(f, obs, a);
-		if (obs->probed && !w->ipa_limit && !w->kernel[0]) {
+		if (obs->probed && w->ipa_limit.state != IPA_KNOWN && !w->kernel[0]) {
 			st = worse(st, probe_anomalies(obs, a));
 			st = worse(st, run_status(obs, a));
 		}

@@ -273,9 +273,9 @@ struct assessment {
 	enum kic_arch judged_arch; /* the architecture the verdict is about */
 	bool other_host;	   /* judged: an arm64 host class, not this non-arm64 host */
 	char judged_host[256];	   /* with what-if: which host the verdict is about */
-	int whatif_ipa_limit;	   /* --ipa-limit, 0 none */
-	char whatif_kernel[64];	   /* --kernel, "" none */
-	int nevidence;		   /* host facts' PA figures plus the probes' */
+	struct ipa_limit whatif_ipa_limit; /* --ipa-limit: known when given */
+	char whatif_kernel[64];		   /* --kernel, "" none */
+	int nevidence;			   /* host facts' PA figures plus the probes' */
 	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
 	int nfindings; /* disagreements and anomalies, one sentence each */
 	char findings[8][200];

@@ -183,13 +183,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		snprintf(arg_whatif.kernel, sizeof(arg_whatif.kernel), "%s", arg);
 		break;
 	case OPT_IPA_LIMIT:
-		if (arg_whatif.ipa_limit)
+		if (arg_whatif.ipa_limit.state == IPA_KNOWN)
 			argp_error(state, "--ipa-limit given twice (%d, '%s')",
-				   arg_whatif.ipa_limit, arg);
+				   arg_whatif.ipa_limit.bits, arg);
 		if (parse_int_range(arg, 32, 52, &v))
 			argp_error(state, "--ipa-limit: expected bits between 32 and 52, got '%s'",
 				   arg);
-		arg_whatif.ipa_limit = (int)v;
+		arg_whatif.ipa_limit = ipa_known((int)v);
 		break;
 	case 'j':
 		arg_format = FMT_JSON;

@@ -239,8 +239,8 @@ static void json_whatif(struct json_writer *jw, const struct assessment *a)
 	jsonw_start_object(jw);
 	jsonw_string_field(jw, "arch", kic_arch_name(a->judged_arch));
 	jsonw_bool_field(jw, "other_host", a->other_host);
-	if (a->whatif_ipa_limit)
-		jsonw_int_field(jw, "ipa_limit", a->whatif_ipa_limit);
+	if (a->whatif_ipa_limit.state == IPA_KNOWN)
+		jsonw_int_field(jw, "ipa_limit", a->whatif_ipa_limit.bits);
 	else
 		jsonw_null_field(jw, "ipa_limit");
 	jsonw_string_field(jw, "kernel", nonempty(a->whatif_kernel));

@@ -313,7 +313,8 @@ static const char *behaviour_source(const struct assessment *a)
 {
 	if (a->behaviour_measured)
 		return "measured";
-	return a->whatif_ipa_limit || a->whatif_kernel[0] ? "predicted" : "not measured";
+	return a->whatif_ipa_limit.state == IPA_KNOWN || a->whatif_kernel[0] ? "predicted"
+									     : "not measured";
 }
 
 static void text_assessment(const struct text *t, const struct assessment *a)

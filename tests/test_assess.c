@@ -93,10 +93,10 @@ static void test_measured(void)
 	ok(A.log_warning_spent, "36-bit fixed: our probe spent the pr_warn_once");
 	ok(strstr(A.default_vmm, "fail at start") != NULL, "default VMMs fail cleanly");
 	ok(strstr(A.sized_vmm, "32 to 36") != NULL, "sized VMMs: 32..36");
-	W.ipa_limit = 44;
+	W.ipa_limit = ipa_known(44);
 	run();
 	ok(A.log_warning_spent, "36-bit fixed, --ipa-limit 44: the probe here still spent it");
-	W.ipa_limit = 0;
+	W.ipa_limit = IPA_LIMIT_UNKNOWN;
 
 	/* Unfixed (5.10.0-5.10.23): type 0 accepted with a full 40-bit space. */
 	arm64_host(36);
@@ -285,7 +285,7 @@ static void test_predict(void)
 	/* --ipa-limit: another host class on this (fixed) kernel. */
 	arm64_host(44);
 	O.default_vm.result = PR_CREATED;
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-rejected", "--ipa-limit 36 on 6.1");
 	is_int(ipa_bits(A.ipa_limit), 36, "--ipa-limit used");
@@ -344,7 +344,7 @@ static void x86_host(void)
 /* The README's what-if: a 36-bit arm64 host class, kernel 6.1.0, QEMU 6.2 and 7.2.6. */
 static void readme_whatif(void)
 {
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	snprintf(W.kernel, sizeof(W.kernel), "6.1.0");
 	add_vmm("qemu", "6.2");
 	add_vmm("qemu", "7.2.6");
@@ -446,10 +446,10 @@ static void test_whatif_limits(void)
 	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
 	is_int(whatif_check(&F, &W, msg, sizeof(msg)), -EINVAL, "x86 --kernel alone: refused");
 	ok(strstr(msg, "--ipa-limit") && strstr(msg, "x86_64"), "and says what to add: %s", msg);
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	is_int(whatif_check(&F, &W, msg, sizeof(msg)), 0, "x86 --kernel --ipa-limit: accepted");
 	F.arch = ARCH_UNKNOWN;
-	W.ipa_limit = 0;
+	W.ipa_limit = IPA_LIMIT_UNKNOWN;
 	is_int(whatif_check(&F, &W, msg, sizeof(msg)), -EINVAL, "unknown arch --kernel: refused");
 	arm64_host(36);
 	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
@@ -457,7 +457,7 @@ static void test_whatif_limits(void)
 
 	/* --ipa-limit without --kernel from x86: no kernel to predict from below 40 bits. */
 	x86_host();
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	add_vmm("firecracker", "1.7.0");
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "unknown", "x86 --ipa-limit 36 alone: unknown");
@@ -465,7 +465,7 @@ static void test_whatif_limits(void)
 	   A.behaviour_basis);
 	is_int(A.status, ST_UNKNOWN, "x86 --ipa-limit 36 alone: UNKNOWN");
 	is_str(vmm_verdict_name(A.vmms[0].verdict), "works", "a sized VMM still works");
-	W.ipa_limit = 44;
+	W.ipa_limit = ipa_known(44);
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-fits", "x86 --ipa-limit 44: fits");
 	is_int(A.status, ST_OK, "x86 --ipa-limit 44: OK");
@@ -479,7 +479,7 @@ static void test_whatif_limits(void)
 	ok(A.nfindings > 0 && strstr(A.findings[0], "name them with --vmm"), "and says so");
 
 	/* --vmm alone on x86 judges this x86 host. */
-	W.ipa_limit = 0;
+	W.ipa_limit = IPA_LIMIT_UNKNOWN;
 	run();
 	ok(!A.other_host, "x86 --vmm alone: this host");
 	is_str(kernel_behaviour_name(A.behaviour), "not-applicable", "x86 --vmm alone: x86");
