@@ -27,6 +27,9 @@ static void json_cpu(struct json_writer *jw, const struct cpu_info *c)
 	jsonw_int_field(jw, "cpu", c->index);
 	if (!c->midr_valid) {
 		jsonw_null_field(jw, "midr");
+		jsonw_null_field(jw, "implementer");
+		jsonw_null_field(jw, "part");
+		jsonw_null_field(jw, "pa_bits");
 		jsonw_end_object(jw);
 		return;
 	}
@@ -82,8 +85,10 @@ static void json_host(struct json_writer *jw, const struct host_facts *f,
 		jsonw_null_field(jw, "ram_top");
 	if (f->log_ipa_limit.state == IPA_KNOWN)
 		jsonw_int_field(jw, "log_ipa_limit", f->log_ipa_limit.bits);
-	if (f->log_default_warned)
-		jsonw_string_field(jw, "log_default_warning_comm", f->log_default_comm);
+	else
+		jsonw_null_field(jw, "log_ipa_limit");
+	jsonw_string_field(jw, "log_default_warning_comm",
+			   f->log_default_warned ? f->log_default_comm : NULL);
 	json_evidence(jw, a);
 	jsonw_name(jw, "notes");
 	jsonw_start_array(jw);
@@ -104,6 +109,8 @@ static void json_device(struct json_writer *jw, const struct host_facts *f)
 	if (!f->dev_known) { /* a copied tree has no /dev */
 		jsonw_null_field(jw, "present");
 		jsonw_null_field(jw, "accessible");
+		jsonw_null_field(jw, "mode");
+		jsonw_null_field(jw, "group");
 		jsonw_end_object(jw);
 		return;
 	}
@@ -131,19 +138,23 @@ static void json_kvm(struct json_writer *jw, const struct host_facts *f, const s
 	json_device(jw, f);
 	/* "module": the first one (kvm itself); "modules": all of them. */
 	jsonw_name(jw, "module");
-	if (f->nmodules) {
+	if (f->nmodules)
 		json_module(jw, &f->modules[0]);
-		jsonw_name(jw, "modules");
-		jsonw_start_array(jw);
-		for (int i = 0; i < f->nmodules; i++)
-			json_module(jw, &f->modules[i]);
-		jsonw_end_array(jw);
-	} else {
+	else
 		jsonw_null(jw);
-	}
+	jsonw_name(jw, "modules");
+	jsonw_start_array(jw);
+	for (int i = 0; i < f->nmodules; i++)
+		json_module(jw, &f->modules[i]);
+	jsonw_end_array(jw);
+	/* Every key is always there: what was not measured is null. */
 	if (!obs->probed) {
 		jsonw_null_field(jw, "api_version");
 		jsonw_null_field(jw, "ipa_limit");
+		jsonw_null_field(jw, "nr_memslots");
+		jsonw_null_field(jw, "max_vcpus");
+		jsonw_null_field(jw, "vm_types");
+		jsonw_null_field(jw, "cpuid_phys_bits");
 		jsonw_end_object(jw);
 		return;
 	}
@@ -151,11 +162,14 @@ static void json_kvm(struct json_writer *jw, const struct host_facts *f, const s
 	jsonw_int_field(jw, "ipa_limit", ipa_bits(obs->ipa_limit)); /* 0: absent */
 	jsonw_int_field(jw, "nr_memslots", obs->nr_memslots);
 	jsonw_int_field(jw, "max_vcpus", obs->max_vcpus);
-	if (f->arch == ARCH_X86_64) {
-		if (obs->vm_types >= 0)
-			jsonw_int_field(jw, "vm_types", obs->vm_types);
+	if (f->arch == ARCH_X86_64 && obs->vm_types >= 0)
+		jsonw_int_field(jw, "vm_types", obs->vm_types);
+	else
+		jsonw_null_field(jw, "vm_types");
+	if (f->arch == ARCH_X86_64)
 		jsonw_int_field(jw, "cpuid_phys_bits", obs->cpuid_phys_bits);
-	}
+	else
+		jsonw_null_field(jw, "cpuid_phys_bits");
 	jsonw_end_object(jw);
 }
 
@@ -201,13 +215,13 @@ static void json_probes(struct json_writer *jw, const struct kvm_obs *obs)
 	jsonw_name(jw, "probes");
 	jsonw_start_object(jw);
 	jsonw_bool_field(jw, "run", obs->probed);
-	if (!obs->probed) {
-		jsonw_string_field(jw, "skipped_reason", obs->skip_reason);
-		jsonw_end_object(jw);
-		return;
-	}
+	/* Every key is always there: a probe that did not run is null or []. */
+	jsonw_string_field(jw, "skipped_reason", obs->probed ? NULL : obs->skip_reason);
 	jsonw_name(jw, "default_vm");
-	json_ipa_probe(jw, &obs->default_vm, false);
+	if (obs->probed)
+		json_ipa_probe(jw, &obs->default_vm, false);
+	else
+		jsonw_null(jw);
 	jsonw_name(jw, "ipa_sizes");
 	jsonw_start_array(jw);
 	for (int i = 0; i < obs->nipa; i++)
@@ -218,11 +232,17 @@ static void json_probes(struct json_writer *jw, const struct kvm_obs *obs)
 	for (int i = 0; i < obs->nslots; i++)
 		json_slot(jw, &obs->slots[i]);
 	jsonw_end_array(jw);
-	json_run(jw, &obs->run);
+	if (obs->probed)
+		json_run(jw, &obs->run);
+	else
+		jsonw_null_field(jw, "vcpu_run");
 	jsonw_bool_field(jw, "incomplete", obs->incomplete);
 	jsonw_string_field(jw, "incomplete_reason",
 			   obs->incomplete ? obs->incomplete_reason : NULL);
-	jsonw_int_field(jw, "elapsed_ms", obs->elapsed_ms);
+	if (obs->probed)
+		jsonw_int_field(jw, "elapsed_ms", obs->elapsed_ms);
+	else
+		jsonw_null_field(jw, "elapsed_ms");
 	jsonw_end_object(jw);
 }
 
