@@ -26,14 +26,6 @@
 
 static char dir_good[64], dir_hang[64], tree[64];
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void put(const char *dir, const char *name, mode_t mode, const char *text)
 {
 	char path[256];
@@ -191,9 +183,9 @@ static void test_good_dir(void)
 		perror("dup2");
 	close(leak);
 
-	t0 = now_ms();
+	t0 = kic_now_ms();
 	n = vmm_detect_dirs(dirs, true, false, 10000, f, MAXF);
-	took = now_ms() - t0;
+	took = kic_now_ms() - t0;
 	close(47);
 	ok(n > 0, "found VMMs in the stand-in directory (%d)", n);
 	ok(took < 5000, "the flood did not eat the budget (%ld ms)", took);
@@ -260,9 +252,9 @@ static void test_hang(void)
 	snprintf(s, sizeof(s), "#!/bin/sh\nsleep 1000 &\necho $$ $! > %s/hang.pid\nwait\n",
 		 dir_hang);
 	put(dir_hang, "cloud-hypervisor", 0755, s);
-	t0 = now_ms();
+	t0 = kic_now_ms();
 	n = vmm_detect_dirs(dirs, true, false, 400, f, MAXF);
-	took = now_ms() - t0;
+	took = kic_now_ms() - t0;
 	e = find(f, n, "cloud-hypervisor", NULL);
 	ok(e && !e->version[0] && strstr(e->note, "killed"),
 	   "hang: killed, version unknown (%s)", e ? e->note : "-");
@@ -468,10 +460,10 @@ static void test_run_version(void)
 	is_int(vmm_run_version(path, "--version", 2000, out, sizeof(out)), 127,
 	       "missing binary: exit 127 from the child");
 	snprintf(path, sizeof(path), "%s/cloud-hypervisor", dir_hang);
-	t0 = now_ms();
+	t0 = kic_now_ms();
 	is_int(vmm_run_version(path, "--version", 0, out, sizeof(out)), -ETIMEDOUT,
 	       "zero budget: -ETIMEDOUT");
-	took = now_ms() - t0;
+	took = kic_now_ms() - t0;
 	ok(took < 2000, "zero budget: at once (%ld ms)", took);
 	ok(no_children(), "zero budget: reaped");
 
