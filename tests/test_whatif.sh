@@ -22,45 +22,10 @@ bin=$tmp/kvm-ipa-check
 
 # One line per example, fields split by US (\037, not a blank: empty fields
 # stay): SOURCE, ARGS, STATUS, VERDICT-PREFIX, VMM=VERSION=VERDICT ..., N,
-# and the lines the example shows, in $tmp/lines.N.
-python3 - "$top/README.md" "$top/man/kvm-ipa-check.1" "$tmp" >"$tmp/examples" <<'PY'
-import re, sys
-
-def blocks_md(text):
-    return re.findall(r"^```[a-z]*\n(.*?)^```", text, re.S | re.M)
-
-def blocks_man(text):
-    out = []
-    for b in re.findall(r"^\.EX\n(.*?)^\.EE", text, re.S | re.M):
-        b = b.replace("\\-", "-").replace("\\&", "").replace("\\e", "\\")
-        out.append(b)
-    return out
-
-n = 0
-whatif = re.compile(r"--(ipa-limit|kernel|vmm)\b")
-status = re.compile(r"^(?:KVM-IPA )?(OK|WARNING|CRITICAL|UNKNOWN)(?::| -) ")
-vmm = re.compile(r"^  (\S+ \S+) \[what-if\] +: ([A-Z]+) ")
-for path, blocks in ((sys.argv[1], blocks_md), (sys.argv[2], blocks_man)):
-    for b in blocks(open(path).read()):
-        lines = b.splitlines()
-        cmds = [l for l in lines if l.startswith("$ ") and "kvm-ipa-check" in l and whatif.search(l)]
-        if not cmds:
-            continue
-        if len(cmds) > 1:
-            sys.exit(f"{path}: one what-if command per example block, got {cmds}")
-        args = cmds[0][2:].replace("sudo ", "").split("kvm-ipa-check", 1)[1].strip()
-        st = [l for l in lines if status.match(l)]
-        if len(st) != 1:
-            sys.exit(f"{path}: example '{cmds[0]}' shows no single verdict line")
-        word = status.match(st[0]).group(1)
-        prefix = st[0].split("...")[0]
-        vmms = " ".join(f"{m.group(1).replace(' ', '=')}={m.group(2).lower()}"
-                        for m in map(vmm.match, lines) if m)
-        n += 1
-        with open(f"{sys.argv[3]}/lines.{n}", "w") as f:
-            f.writelines(l + "\n" for l in lines if l not in cmds and l.strip() != "...")
-        print("\037".join((path.rsplit("/", 1)[-1], args, word, prefix, vmms, str(n))))
-PY
+# and the lines the example shows, in $tmp/lines.N. tests/whatif_examples.py
+# is shared with tests/arm64/run-matrix, which runs them on real arm64 KVM.
+python3 "$here/whatif_examples.py" "$top/README.md" "$top/man/kvm-ipa-check.1" "$tmp" \
+	>"$tmp/examples" 2>&1
 [ $? -eq 0 ] || { fail "extracting the examples: $(cat "$tmp/examples")"; done_testing; exit 1; }
 n=$(wc -l <"$tmp/examples")
 grep -q "^README.md" "$tmp/examples" && grep -q "^kvm-ipa-check.1" "$tmp/examples" &&
