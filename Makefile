@@ -33,7 +33,7 @@ LDLIBS      += $(LIBS_LDLIBS) -lrt
 
 # Every stage but main() goes into one archive the tests link against.
 LIB_SRCS    := src/common.c src/sysroot.c src/parse.c src/cpuid_arm.c src/facts.c \
-	       src/devinfo.c src/vmm.c src/vmm_detect.c src/probe.c src/probe_vm.c src/probe_arm64.c \
+	       src/devinfo.c src/vmm.c src/vmm_version.c src/vmm_detect.c src/probe.c src/probe_vm.c src/probe_arm64.c \
 	       src/probe_x86.c src/assess.c src/report.c src/json_writer.c src/render_text.c src/render_map.c \
 	       src/render_json.c src/render_monitor.c src/jscan.c src/sosreport.c
 OBJDIR      := $(O)/obj

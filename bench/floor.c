@@ -2,7 +2,7 @@
 /*
  * The floor for bench/run: only the KVM work a full check does, nothing else
  * -- no host facts, no libudev/libkmod, no VMM detection, no assessment, no
- * report. The same ioctls in the same order as src/probe.c, probe_x86.c and
+ * report. The same ioctls in the same order as src/probe.c, probe_vm.c, probe_x86.c and
  * probe_arm64.c: open /dev/kvm, API version, the caps, the VMs, the memslot
  * set/delete sequence at the same addresses, one vCPU and one run under the
  * same watchdog timer. libc only. Exit 0 when the vCPU run exited.
@@ -112,7 +112,7 @@ static void probe_slots(int vm, int limit_bits)
 	munmap(hva, SLOT_SIZE);
 }
 
-/* probe.c probe_run_vcpu(): SIGALRM timer as the watchdog around KVM_RUN. */
+/* probe_vm.c run_vcpu(): SIGALRM timer as the watchdog around KVM_RUN. */
 static volatile sig_atomic_t fired;
 static struct kvm_run *volatile watched;
 

@@ -155,6 +155,7 @@ static void write_tree(struct fuzz_in *in)
 static void build(struct fuzz_in *in, struct host_facts *f, struct kvm_obs *obs, struct whatif *w)
 {
 	unsigned int flags;
+	int limit;
 	struct sysroot sr;
 	char *s;
 	int n;
@@ -169,7 +170,8 @@ static void build(struct fuzz_in *in, struct host_facts *f, struct kvm_obs *obs,
 	/* Observations: anything the probes can report (offline trees have none). */
 	flags = fuzz_byte(in) | fuzz_byte(in) << 8;
 	obs->probed = flags & 1;
-	obs->ipa_limit = obs->probed ? (int)(fuzz_byte(in) % 60) - 1 : -1;
+	limit = obs->probed ? (int)(fuzz_byte(in) % 60) - 1 : -1; /* unknown, absent, 1..58 */
+	obs->ipa_limit = limit > 0 ? ipa_known(limit) : limit ? IPA_LIMIT_UNKNOWN : IPA_LIMIT_ABSENT;
 	if (!obs->probed)
 		copy(obs->skip_reason, sizeof(obs->skip_reason),
 		     "offline tree (--sysroot): nothing was measured");
@@ -208,7 +210,7 @@ static void build(struct fuzz_in *in, struct host_facts *f, struct kvm_obs *obs,
 	obs->elapsed_ms = fuzz_byte(in);
 
 	/* What-if arguments, accepted as main() accepts them. */
-	w->ipa_limit = flags & 4 ? 32 + (int)(fuzz_byte(in) % 21) : 0;
+	w->ipa_limit = flags & 4 ? ipa_known(32 + (int)(fuzz_byte(in) % 21)) : IPA_LIMIT_UNKNOWN;
 	s = fuzz_str(in, 63);
 	{
 		struct kver kv;

@@ -39,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ver = malloc(len);
 	memset(ver, 'X', len);
 
-	r = vmm_version_parse(name, text, ver, len);
+	/* the parser takes canonical names; an alias is looked up first, as callers do */
+	r = vmm_version_parse(vmm_canonical_name(name) ? vmm_canonical_name(name) : name, text, ver,
+			      len);
 	FUZZ_CHECK(memchr(ver, 0, len), "version buffer of %zu not terminated", len);
 	if (r == 0) {
 		FUZZ_CHECK(*ver, "empty version accepted");
@@ -61,7 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   "range outside its row");
 	}
 	env.arch = (enum kic_arch)(envb & 3);
-	env.ipa_limit = (int)(envb >> 2) - 1; /* -1 .. 62 */
+	/* unknown, absent, or 1 .. 62 bits */
+	env.ipa_limit = envb >> 2 == 0	 ? (struct ipa_limit){ IPA_UNKNOWN, 0 }
+			: envb >> 2 == 1 ? (struct ipa_limit){ IPA_ABSENT, 0 }
+					 : ipa_known((int)(envb >> 2) - 1);
 	env.kb = (enum kernel_behaviour)(fuzz_byte(&in) % (KB_NOT_APPLICABLE + 1));
 	env.kb_measured = envb & 1;
 	for (int i = 0; i < 2; i++) {
@@ -80,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			FUZZ_CHECK(r == -ENOENT && !row, "judge error %d for a known VMM", r);
 		}
-		(void)vmm_max_guest_ram(name, v, env.ipa_limit);
+		(void)vmm_max_guest_ram(name, v, ipa_bits(env.ipa_limit));
 	}
 	free(ver);
 	free(text);

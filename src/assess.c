@@ -59,7 +59,7 @@ static void host_pa(const struct host_facts *f, const struct kvm_obs *obs, struc
 	for (int i = 0; i < f->nevidence; i++)
 		add_evidence(a, f->evidence[i].source, f->evidence[i].bits, f->evidence[i].detail);
 	if (obs->probed) {
-		add_evidence(a, PA_SRC_KVM_CAP, obs->ipa_limit,
+		add_evidence(a, PA_SRC_KVM_CAP, ipa_bits(obs->ipa_limit),
 			     "KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE)");
 		add_evidence(a, PA_SRC_ONE_REG, obs->one_reg_parange_bits,
 			     "ID_AA64MMFR0_EL1.PARange via KVM_GET_ONE_REG");
@@ -96,21 +96,24 @@ static void host_pa(const struct host_facts *f, const struct kvm_obs *obs, struc
 static void pick_limit(const struct host_facts *f, const struct kvm_obs *obs,
 		       const struct whatif *w, struct assessment *a)
 {
-	if (w->ipa_limit) {
+	if (w->ipa_limit.state == IPA_KNOWN) {
 		a->ipa_limit = w->ipa_limit;
 		a->ipa_limit_measured = false;
-	} else if (obs->probed && obs->ipa_limit > 0) {
+	} else if (obs->probed && obs->ipa_limit.state == IPA_KNOWN) {
 		a->ipa_limit = obs->ipa_limit;
 		a->ipa_limit_measured = true;
-	} else if (f->log_ipa_limit > 0) {
+	} else if (f->log_ipa_limit.state == IPA_KNOWN) {
 		a->ipa_limit = f->log_ipa_limit;
 		a->ipa_limit_measured = false;
+	} else if (obs->probed && obs->ipa_limit.state == IPA_ABSENT) {
+		a->ipa_limit.state = IPA_ABSENT; /* measured: no KVM_CAP_ARM_VM_IPA_SIZE */
+		a->ipa_limit_measured = true;
 	}
 }
 
 int whatif_check(const struct host_facts *f, const struct whatif *w, char *msg, size_t len)
 {
-	if (f->arch == ARCH_ARM64 || !w->kernel[0] || w->ipa_limit)
+	if (f->arch == ARCH_ARM64 || !w->kernel[0] || w->ipa_limit.state == IPA_KNOWN)
 		return 0;
 	snprintf(msg, len,
 		 "--kernel %s: this %s host has no arm64 IPA limit for the kernel to apply to; "
@@ -133,19 +136,20 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 	size_t n;
 
 	a->judged_arch = f->arch;
-	a->other_host = f->arch != ARCH_ARM64 && w->ipa_limit;
+	a->other_host = f->arch != ARCH_ARM64 && w->ipa_limit.state == IPA_KNOWN;
 	a->whatif_ipa_limit = w->ipa_limit;
 	snprintf(a->whatif_kernel, sizeof(a->whatif_kernel), "%s", w->kernel);
 	if (!a->what_if)
 		return;
 	if (a->other_host) {
 		a->judged_arch = ARCH_ARM64;
-		n = (size_t)snprintf(s, len, "an arm64 host with a %d-bit IPA limit", w->ipa_limit);
+		n = (size_t)snprintf(s, len, "an arm64 host with a %d-bit IPA limit",
+				     w->ipa_limit.bits);
 	} else {
 		n = (size_t)snprintf(s, len, "this %s host", arch);
-		if (n < len && w->ipa_limit)
+		if (n < len && w->ipa_limit.state == IPA_KNOWN)
 			n += (size_t)snprintf(s + n, len - n, " with a %d-bit IPA limit",
-					      w->ipa_limit);
+					      w->ipa_limit.bits);
 	}
 	if (n < len && w->kernel[0])
 		n += (size_t)snprintf(s + n, len - n, ", kernel %s", w->kernel);
@@ -158,9 +162,10 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 			 arch);
 	else
 		snprintf(s + n, len - n, "%s",
-			 w->ipa_limit || w->kernel[0] ? ": predicted"
-						      : ", with the VMMs named by --vmm judged "
-							"as if installed on it");
+			 w->ipa_limit.state == IPA_KNOWN || w->kernel[0]
+				 ? ": predicted"
+				 : ", with the VMMs named by --vmm judged "
+				   "as if installed on it");
 }
 
 int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
@@ -291,8 +296,8 @@ static enum kernel_behaviour created_below_40(const struct kvm_obs *obs, int lim
 	return KB_DEFAULT_HANGS;
 }
 
-static enum kernel_behaviour measured(const struct host_facts *f, const struct kvm_obs *obs,
-				      int limit, char *basis, size_t len, bool *sure)
+static enum kernel_behaviour from_probes(const struct host_facts *f, const struct kvm_obs *obs,
+					 int limit, char *basis, size_t len, bool *sure)
 {
 	const struct ipa_probe *d = &obs->default_vm;
 
@@ -341,11 +346,11 @@ static enum kernel_behaviour measured(const struct host_facts *f, const struct k
 /* --kernel: from its version, on the limit in use (measured, logged or --ipa-limit). */
 static void predict_whatif_kernel(const struct whatif *w, bool prot, struct assessment *a)
 {
-	int conf = predict_kernel(w->kernel, a->ipa_limit, prot, &a->behaviour, a->behaviour_basis,
-				  sizeof(a->behaviour_basis));
+	int conf = predict_kernel(w->kernel, ipa_bits(a->ipa_limit), prot, &a->behaviour,
+				  a->behaviour_basis, sizeof(a->behaviour_basis));
 
 	a->behaviour_measured = false;
-	if (a->ipa_limit <= 0)
+	if (a->ipa_limit.state != IPA_KNOWN)
 		snprintf(a->behaviour_basis, sizeof(a->behaviour_basis),
 			 "kernel %.40s: this host's IPA limit is unknown (not measured, not in the "
 			 "kernel log): give --ipa-limit BITS",
@@ -362,10 +367,11 @@ static void other_host_behaviour(const struct whatif *w, struct assessment *a)
 	a->behaviour_measured = false;
 	if (w->kernel[0]) {
 		predict_whatif_kernel(w, false, a);
-	} else if (a->ipa_limit >= KIC_DEFAULT_IPA) {
+	} else if (ipa_bits(a->ipa_limit) >= KIC_DEFAULT_IPA) {
 		a->behaviour = KB_DEFAULT_FITS;
 		snprintf(a->behaviour_basis, sizeof(a->behaviour_basis),
-			 "a %d-bit limit holds the 40-bit default on every kernel", a->ipa_limit);
+			 "a %d-bit limit holds the 40-bit default on every kernel",
+			 a->ipa_limit.bits);
 	} else {
 		a->behaviour = KB_UNKNOWN;
 		snprintf(
@@ -402,17 +408,18 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 		predict_whatif_kernel(w, protected_mode(f), a);
 		return;
 	}
-	if (w->ipa_limit && (!obs->probed || w->ipa_limit != obs->ipa_limit)) {
+	if (w->ipa_limit.state == IPA_KNOWN &&
+	    (!obs->probed || w->ipa_limit.bits != ipa_bits(obs->ipa_limit))) {
 		/* Another host class on this kernel: the version is all we have. */
-		predict_kernel(f->kernel_release, a->ipa_limit, protected_mode(f), &a->behaviour,
-			       basis, len);
+		predict_kernel(f->kernel_release, ipa_bits(a->ipa_limit), protected_mode(f),
+			       &a->behaviour, basis, len);
 		a->behaviour_measured = false;
 		return;
 	}
 	if (obs->probed)
-		a->behaviour = measured(f, obs, a->ipa_limit, basis, len, &sure);
+		a->behaviour = from_probes(f, obs, ipa_bits(a->ipa_limit), basis, len, &sure);
 	else
-		a->behaviour = from_log(f, a->ipa_limit, basis, len);
+		a->behaviour = from_log(f, ipa_bits(a->ipa_limit), basis, len);
 	a->behaviour_measured = obs->probed && sure;
 }
 
@@ -437,7 +444,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 
 static void max_ram(const struct host_facts *f, struct assessment *a)
 {
-	int bits = a->ipa_limit;
+	int bits = ipa_bits(a->ipa_limit);
 
 	if (a->behaviour == KB_NOT_APPLICABLE || bits < 32 || bits > 63)
 		return;
@@ -449,17 +456,18 @@ static void max_ram(const struct host_facts *f, struct assessment *a)
 static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessment *a)
 {
 	enum kic_status st = ST_OK;
+	int limit = ipa_bits(obs->ipa_limit);
 
 	for (int i = 0; i < obs->nipa; i++) {
 		const struct ipa_probe *p = &obs->ipa[i];
 
-		if (p->bits <= obs->ipa_limit && p->result == PR_REJECTED) {
+		if (p->bits <= limit && p->result == PR_REJECTED) {
 			finding(a, "explicit %d-bit VM refused (%s) although the limit is %d",
-				p->bits, errno_name(p->err), obs->ipa_limit);
+				p->bits, errno_name(p->err), limit);
 			st = ST_WARNING;
-		} else if (p->bits > obs->ipa_limit && p->result == PR_CREATED) {
+		} else if (p->bits > limit && p->result == PR_CREATED) {
 			finding(a, "explicit %d-bit VM created beyond the %d-bit limit", p->bits,
-				obs->ipa_limit);
+				limit);
 			st = ST_WARNING;
 		}
 	}
@@ -470,14 +478,14 @@ static enum kic_status probe_anomalies(const struct kvm_obs *obs, struct assessm
 
 		if (s->vm_bits == 0 && a->behaviour != KB_DEFAULT_FITS)
 			continue; /* the type-0 VM's size is what is being found out */
-		if (bits >= 64 || obs->ipa_limit <= 0)
+		if (bits >= 64 || limit <= 0)
 			continue;
 		/*
 		 * A VM created beyond the limit (pKVM gives every VM the host's
 		 * size, whatever the type asks) is not that size: the loop above
 		 * reports it, its slots tell nothing about 262b003d059c.
 		 */
-		if (s->vm_bits > obs->ipa_limit)
+		if (s->vm_bits > limit)
 			continue;
 		if (end == (1ULL << bits) && s->result == SLOT_REJECTED) {
 			/* 262b003d059c "Fix exclusive limit for IPA size" (5.12, stable). */
@@ -520,15 +528,11 @@ static enum kic_status verdict_status(enum vmm_verdict v)
 	}
 }
 
-static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
-		       const struct whatif *w, struct assessment *a)
+static void judge_vmms(const struct host_facts *f, const struct whatif *w, struct assessment *a)
 {
 	struct vmm_env env = {
 		.arch = a->judged_arch,
-		/* 0: measured without KVM_CAP_ARM_VM_IPA_SIZE (pre-4.20); -1: unknown */
-		.ipa_limit = a->ipa_limit			  ? a->ipa_limit
-			     : obs->probed && obs->ipa_limit == 0 ? 0
-								  : -1,
+		.ipa_limit = a->ipa_limit,
 		.kb = a->behaviour,
 		.kb_measured = a->behaviour_measured,
 		.ram_cap = slot_max(f, a),
@@ -547,8 +551,9 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		if (vmm_judge(&env, s->name, s->version, r) < 0)
 			continue;
 		snprintf(r->path, sizeof(r->path), "%s", s->path);
-		r->max_guest_ram = min_u64(vmm_max_guest_ram(s->name, s->version, a->ipa_limit),
-					   slot_max(f, a));
+		r->max_guest_ram =
+			min_u64(vmm_max_guest_ram(s->name, s->version, ipa_bits(a->ipa_limit)),
+				slot_max(f, a));
 		a->nvmms++;
 	}
 	/* Room for every --vmm after the VMMs found: none is dropped. */
@@ -558,16 +563,16 @@ static void judge_vmms(const struct host_facts *f, const struct kvm_obs *obs,
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
 			continue;
 		r->what_if = true;
-		r->max_guest_ram = min_u64(
-			vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version, a->ipa_limit),
-			slot_max(f, a));
+		r->max_guest_ram = min_u64(vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version,
+							     ipa_bits(a->ipa_limit)),
+					   slot_max(f, a));
 		a->nvmms++;
 	}
 }
 
 static void explain_default(struct assessment *a)
 {
-	int L = a->ipa_limit;
+	int L = ipa_bits(a->ipa_limit);
 
 	switch (a->behaviour) {
 	case KB_DEFAULT_FITS:
@@ -717,7 +722,7 @@ static bool access_decides(const struct host_facts *f, const struct kvm_obs *obs
 {
 	char summary[sizeof(a->summary)];
 
-	if (!w->ipa_limit && !w->kernel[0])
+	if (w->ipa_limit.state != IPA_KNOWN && !w->kernel[0])
 		return access_problem(f, obs, a);
 	if (!access_problem(f, obs, a))
 		return false;
@@ -808,7 +813,7 @@ static size_t broken_vmms(const struct assessment *a, char *buf, size_t len)
 
 static void summarize(const struct kvm_obs *obs, struct assessment *a)
 {
-	bool given = a->whatif_ipa_limit || a->whatif_kernel[0];
+	bool given = a->whatif_ipa_limit.state == IPA_KNOWN || a->whatif_kernel[0];
 	const char *how = a->behaviour_measured ? "measured" : given ? "predicted" : "not measured";
 	char vmms[200];
 	size_t n = broken_vmms(a, vmms, sizeof(vmms));
@@ -822,13 +827,14 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 			 !obs->probed	      ? "KVM was not probed"
 			 : a->status == ST_OK ? "KVM creates and runs VMs"
 					      : "see findings");
-	else if (a->ipa_limit)
+	else if (a->ipa_limit.state == IPA_KNOWN)
 		snprintf(out, len, "%s (%s): %s; IPA limit %d bits%s",
-			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis, a->ipa_limit,
+			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis,
+			 a->ipa_limit.bits,
 			 a->ipa_limit_measured ? ""
 			 : a->other_host       ? " (--ipa-limit, an arm64 host class)"
-			 : a->whatif_ipa_limit ? " (--ipa-limit)"
-					       : " (not measured)");
+			 : a->whatif_ipa_limit.state == IPA_KNOWN ? " (--ipa-limit)"
+								  : " (not measured)");
 	else
 		snprintf(out, len, "%s (%s): %s", kernel_behaviour_name(a->behaviour), how,
 			 a->behaviour_basis);
@@ -841,20 +847,20 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 
 	memset(a, 0, sizeof(*a));
 	a->default_probe_skipped = w->default_probe_skipped;
-	a->what_if = w->ipa_limit || w->kernel[0] || w->nvmms;
+	a->what_if = w->ipa_limit.state == IPA_KNOWN || w->kernel[0] || w->nvmms;
 	host_pa(f, obs, a);
 	pick_limit(f, obs, w, a);
 	judged_host(f, w, a);
 	behaviour(f, obs, w, a);
 	max_ram(f, a);
 	explain_default(a);
-	judge_vmms(f, obs, w, a);
+	judge_vmms(f, w, a);
 
 	if (access_decides(f, obs, w, a)) {
 		a->status = ST_UNKNOWN;
 	} else {
 		st = base_status(f, obs, a);
-		if (obs->probed && !w->ipa_limit && !w->kernel[0]) {
+		if (obs->probed && w->ipa_limit.state != IPA_KNOWN && !w->kernel[0]) {
 			st = worse(st, probe_anomalies(obs, a));
 			st = worse(st, run_status(obs, a));
 		}
@@ -873,5 +879,6 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	 */
 	a->log_warning_spent =
 		obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
-		(obs->ipa_limit > 0 ? obs->ipa_limit : a->ipa_limit) < KIC_DEFAULT_IPA;
+		(obs->ipa_limit.state == IPA_KNOWN ? obs->ipa_limit.bits : ipa_bits(a->ipa_limit)) <
+			KIC_DEFAULT_IPA;
 }

@@ -6,8 +6,8 @@
 
 /* What-if inputs (--ipa-limit, --kernel, --vmm): judged, never measured. */
 struct whatif {
-	int ipa_limit;	 /* 0: none */
-	char kernel[64]; /* "": none */
+	struct ipa_limit ipa_limit; /* --ipa-limit: known when given */
+	char kernel[64];	    /* "": none */
 	int nvmms;
 	struct {
 		char name[32];

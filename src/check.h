@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The one struct that flows forward through the tool:
- *   host facts (facts.c, sysroot) -> kvm probes (probe.c) -> assessment
- *   (assess.c, pure) -> report (report.c, all output).
- * Each stage fills its own member and only reads the ones before it.
+ * The structs that flow forward through the tool, one per stage:
+ *   host facts (facts.c, sysroot)   -> struct host_facts
+ *   kvm probes (probe.c)            -> struct kvm_obs
+ *   assessment (assess.c, pure)     -> struct assessment
+ *   report (report.c, all output)   reads the three.
+ * There is no container: main() holds one of each and passes them forward.
+ * Each stage fills its own struct and only reads the ones before it.
  */
 #ifndef KIC_CHECK_H
 #define KIC_CHECK_H
@@ -26,6 +29,35 @@ enum kic_arch { ARCH_UNKNOWN, ARCH_ARM64, ARCH_X86_64, ARCH_OTHER };
 
 /* Exit codes follow the monitoring-plugins convention. */
 enum kic_status { ST_OK = 0, ST_WARNING = 1, ST_CRITICAL = 2, ST_UNKNOWN = 3 };
+
+/*
+ * An IPA limit (the guest physical address bits KVM gives a VM) and what is
+ * known of it: the one convention for every such field. Zeroed, it is unknown.
+ */
+enum ipa_state {
+	IPA_UNKNOWN, /* not measured, not in the kernel log, not given */
+	IPA_ABSENT,  /* measured: KVM has no KVM_CAP_ARM_VM_IPA_SIZE (pre-4.20, or not arm64) */
+	IPA_KNOWN,   /* bits holds it */
+};
+
+struct ipa_limit {
+	enum ipa_state state;
+	int bits; /* IPA_KNOWN only, else 0 */
+};
+
+static inline struct ipa_limit ipa_known(int bits)
+{
+	return (struct ipa_limit){ IPA_KNOWN, bits };
+}
+
+#define IPA_LIMIT_UNKNOWN ((struct ipa_limit){ IPA_UNKNOWN, 0 })
+#define IPA_LIMIT_ABSENT  ((struct ipa_limit){ IPA_ABSENT, 0 })
+
+/* The bits when known, else 0. */
+static inline int ipa_bits(struct ipa_limit l)
+{
+	return l.state == IPA_KNOWN ? l.bits : 0;
+}
 
 /* Where a physical-address figure came from; kept so disagreements show. */
 enum pa_source {
@@ -70,6 +102,16 @@ enum log_format {
 	LOG_FMT_PRE_420,  /* 4.7-4.19: "PARange is %d bits, unsupported configuration!" */
 };
 
+/* A VMM binary found on the host (vmm_detect.c, or a sosreport's package lists). */
+struct vmm_seen {
+	char name[32];	  /* canonical VMM name (vmm.h rows[]) */
+	char path[256];	  /* as on the host, also for a copied tree */
+	char version[64]; /* "" when not known */
+	char note[128];
+	bool skipped; /* found but not trusted or not usable (note says why): only in
+			 vmm_detect()'s list, never in host_facts */
+};
+
 struct host_facts {
 	enum kic_arch arch;
 	char arch_name[65]; /* utsname.machine */
@@ -81,7 +123,7 @@ struct host_facts {
 	uint64_t ram_top;   /* highest RAM byte + 1, 0 unknown */
 	uint64_t iomem_top; /* highest /proc/iomem byte + 1, 0 unknown */
 	bool iomem_readable;
-	int log_ipa_limit; /* from the kernel log, 0 unknown */
+	struct ipa_limit log_ipa_limit; /* from the kernel log: known or unknown */
 	enum log_format log_format;
 	bool log_reduced_suffix; /* only fixed kernels print it */
 	bool log_unfixed_warn;	 /* a WARN only unfixed kernels print */
@@ -109,12 +151,7 @@ struct host_facts {
 
 	/* VMM binaries found in trusted system directories (vmm_detect.c). */
 	int nvmms_found;
-	struct vmm_seen {
-		char name[32];
-		char path[256];
-		char version[64];
-		char note[128];
-	} vmms_found[KIC_MAX_VMMS];
+	struct vmm_seen vmms_found[KIC_MAX_VMMS];
 
 	/* Messages about inputs that were missing, unreadable or garbage. */
 	int nnotes;
@@ -156,7 +193,7 @@ struct kvm_obs {
 	char skip_reason[128];
 	int open_errno;
 	int api_version;
-	int ipa_limit; /* -1 not probed, 0 cap absent */
+	struct ipa_limit ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; unknown when not probed */
 	int nr_memslots;
 	int max_vcpus;
 	int vm_types;		  /* x86 KVM_CAP_VM_TYPES bitmap, -1 absent */
@@ -217,7 +254,9 @@ struct assessment {
 	enum kernel_behaviour behaviour;
 	bool behaviour_measured; /* false: predicted (--kernel) or inferred */
 	char behaviour_basis[160];
-	int ipa_limit; /* the limit the assessment used (measured or --ipa-limit) */
+	/* the limit the assessment used (--ipa-limit, measured or from the log);
+	 * IPA_ABSENT when measured without the capability and nothing else says */
+	struct ipa_limit ipa_limit;
 	bool ipa_limit_measured;
 	int host_pa_bits;	/* best CPU PA figure, 0 unknown */
 	uint64_t max_guest_ram; /* largest RAM at 2 GiB base (QEMU virt / kvmtool / FC) */
@@ -234,9 +273,9 @@ struct assessment {
 	enum kic_arch judged_arch; /* the architecture the verdict is about */
 	bool other_host;	   /* judged: an arm64 host class, not this non-arm64 host */
 	char judged_host[256];	   /* with what-if: which host the verdict is about */
-	int whatif_ipa_limit;	   /* --ipa-limit, 0 none */
-	char whatif_kernel[64];	   /* --kernel, "" none */
-	int nevidence;		   /* host facts' PA figures plus the probes' */
+	struct ipa_limit whatif_ipa_limit; /* --ipa-limit: known when given */
+	char whatif_kernel[64];		   /* --kernel, "" none */
+	int nevidence;			   /* host facts' PA figures plus the probes' */
 	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
 	int nfindings; /* disagreements and anomalies, one sentence each */
 	char findings[8][200];

@@ -418,7 +418,8 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 	if (f->arch == ARCH_ARM64 && !st.ipa_limit)
 		facts_note(f, "kernel log: no KVM \"IPA Size Limit\" line (the log no longer "
 			      "reaches back to boot, or KVM did not initialise)");
-	f->log_ipa_limit = st.ipa_limit;
+	if (st.ipa_limit > 0)
+		f->log_ipa_limit = ipa_known(st.ipa_limit);
 	f->log_format = st.fmt;
 	f->log_reduced_suffix = st.reduced_suffix;
 	f->log_unfixed_warn = st.unfixed_warn;
@@ -452,7 +453,7 @@ static void read_cpuinfo_x86(const struct sysroot *sr, struct host_facts *f)
 	facts_add_evidence(f, PA_SRC_CPUINFO, f->x86_phys_bits, "address sizes (after SME/TME)");
 }
 
-static bool foreign_emulator(const struct host_facts *f, const struct vmm_found *v)
+static bool foreign_emulator(const struct host_facts *f, const struct vmm_seen *v)
 {
 	const char *base = strrchr(v->path, '/');
 
@@ -464,7 +465,7 @@ static bool foreign_emulator(const struct host_facts *f, const struct vmm_found 
 void facts_detect_vmms(const struct sysroot *sr, struct host_facts *f, bool allow_exec,
 		       int timeout_ms)
 {
-	static struct vmm_found found[KIC_MAX_VMMS];
+	static struct vmm_seen found[KIC_MAX_VMMS];
 	int n = vmm_detect(sr->path, allow_exec, timeout_ms, found, KIC_MAX_VMMS);
 
 	if (n < 0) {
@@ -481,11 +482,7 @@ void facts_detect_vmms(const struct sysroot *sr, struct host_facts *f, bool allo
 		if (foreign_emulator(f, &found[i]))
 			continue;
 		s = &f->vmms_found[f->nvmms_found++];
-		snprintf(s->name, sizeof(s->name), "%s", found[i].name);
-		snprintf(s->path, sizeof(s->path), "%s", found[i].path);
-		snprintf(s->version, sizeof(s->version), "%s",
-			 found[i].version_known ? found[i].version : "");
-		snprintf(s->note, sizeof(s->note), "%s", found[i].note);
+		*s = found[i];
 		text_clean(s->name);
 		text_clean(s->path);
 		text_clean(s->version);

@@ -183,13 +183,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		snprintf(arg_whatif.kernel, sizeof(arg_whatif.kernel), "%s", arg);
 		break;
 	case OPT_IPA_LIMIT:
-		if (arg_whatif.ipa_limit)
+		if (arg_whatif.ipa_limit.state == IPA_KNOWN)
 			argp_error(state, "--ipa-limit given twice (%d, '%s')",
-				   arg_whatif.ipa_limit, arg);
+				   arg_whatif.ipa_limit.bits, arg);
 		if (parse_int_range(arg, 32, 52, &v))
 			argp_error(state, "--ipa-limit: expected bits between 32 and 52, got '%s'",
 				   arg);
-		arg_whatif.ipa_limit = (int)v;
+		arg_whatif.ipa_limit = ipa_known((int)v);
 		break;
 	case 'j':
 		arg_format = FMT_JSON;
@@ -267,20 +267,32 @@ static bool use_color(void)
 	       isatty(STDOUT_FILENO);
 }
 
+/*
+ * A fifth of the --timeout budget, clamped to [lo, hi] ms: the watchdog takes
+ * at least 1 s (a slow guest is not a hang), the VMM version runs at most 1 s
+ * in all (the probes keep their time).
+ */
+static long budget_fifth(long lo, long hi)
+{
+	long ms = arg_timeout_ms / 5;
+
+	return ms < lo ? lo : ms > hi ? hi : ms;
+}
+
 static void run_probes(const struct host_facts *f, struct kvm_obs *obs, long deadline)
 {
 	struct probe_opts po = {
 		.default_probe = !arg_no_default_probe,
 		.run = !arg_no_run,
 		.deadline_ms = deadline,
-		.watchdog_ms = arg_timeout_ms / 5 > 1000 ? arg_timeout_ms / 5 : 1000,
+		.watchdog_ms = budget_fifth(1000, LONG_MAX),
 		.payload = PAYLOAD_MMIO,
 	};
 
 	/* Measured earlier on the bundle's host (sosreport.c), or said why not. */
 	if (obs->probed || obs->skip_reason[0])
 		return;
-	obs->ipa_limit = -1;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	if (!f->live) {
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason),
 			 "offline tree (--sysroot): nothing was measured");
@@ -668,8 +680,8 @@ static void facts_stage(struct sysroot *sr, struct host_facts *facts)
 	devinfo_read(sr, facts);
 	/* VMM version runs: 1 s in all (a fifth of a short budget), never past the deadline */
 	left = kic_deadline_ms - kic_now_ms();
-	if (left > (arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000))
-		left = arg_timeout_ms < 5000 ? arg_timeout_ms / 5 : 1000;
+	if (left > budget_fifth(0, 1000))
+		left = budget_fifth(0, 1000);
 	/* On x86 no VMM version changes a verdict: never run binaries there. */
 	facts_detect_vmms(sr, facts, sr->live && !arg_no_exec && facts->arch == ARCH_ARM64,
 			  (int)(left > 0 ? left : 0));
@@ -688,7 +700,7 @@ static void probe_stage(const struct host_facts *facts, struct kvm_obs *obs, lon
 
 	if (r < 0) {
 		/* honoured before any VM exists: say so and report what is known */
-		obs->ipa_limit = -1;
+		obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 		obs->incomplete = true;
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason), "not probed: %s",
 			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");

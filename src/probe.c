@@ -148,21 +148,26 @@ static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *
 
 static void probe_common_caps(const struct host_facts *f, int kvm_fd, struct kvm_obs *obs)
 {
+	int ipa;
+
 	obs->api_version = kvm_ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
 	obs->nr_memslots = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
 	obs->max_vcpus = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
-	/* 0 = cap absent: pre-4.20 arm64, or an arch without IPA types. */
-	obs->ipa_limit = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+	ipa = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+
 	/* KVM_CHECK_EXTENSION answers 0 for an absent cap: any error is a fault. */
 	if (obs->api_version < 0)
 		probe_fault(obs, "KVM_GET_API_VERSION", -obs->api_version);
-	else if (obs->nr_memslots < 0 || obs->max_vcpus < 0 || obs->ipa_limit < 0)
+	else if (obs->nr_memslots < 0 || obs->max_vcpus < 0 || ipa < 0)
 		probe_fault(obs, "KVM_CHECK_EXTENSION",
-			    obs->ipa_limit < 0	 ? -obs->ipa_limit
+			    ipa < 0		 ? -ipa
 			    : obs->max_vcpus < 0 ? -obs->max_vcpus
 						 : -obs->nr_memslots);
-	if (obs->ipa_limit < 0)
-		obs->ipa_limit = 0;
+	/* 0 = cap absent: pre-4.20 arm64, or an arch without IPA types; a fault tells nothing */
+	if (ipa > 0)
+		obs->ipa_limit = ipa_known(ipa);
+	else if (ipa == 0)
+		obs->ipa_limit = IPA_LIMIT_ABSENT;
 	if (f->arch == ARCH_X86_64)
 		x86_probe_caps(kvm_fd, obs);
 }
@@ -177,9 +182,10 @@ static void probe_ipa_types(int kvm_fd, const struct probe_opts *o, struct kvm_o
 	} else {
 		obs->default_vm.result = PR_SKIPPED;
 	}
-	if (obs->ipa_limit <= 0)
+	if (obs->ipa_limit.state != IPA_KNOWN)
 		return; /* no KVM_CAP_ARM_VM_IPA_SIZE: only type 0 exists (pre-4.20) */
-	for (int bits = 32; bits <= obs->ipa_limit + 1 && obs->nipa < KIC_MAX_IPA_PROBES; bits++) {
+	for (int bits = 32; bits <= obs->ipa_limit.bits + 1 && obs->nipa < KIC_MAX_IPA_PROBES;
+	     bits++) {
 		struct ipa_probe *p = &obs->ipa[obs->nipa++];
 		int fd;
 
@@ -262,7 +268,7 @@ void kvm_probe(const struct host_facts *f, const struct probe_opts *o, struct kv
 	long start = kic_now_ms();
 	int kvm_fd;
 
-	obs->ipa_limit = -1;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	kvm_fd = open_kvm(f, obs);
 	if (kvm_fd < 0)
 		return;

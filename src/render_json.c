@@ -83,8 +83,8 @@ static void json_host(struct json_writer *jw, const struct host_facts *f,
 		jsonw_hex_field(jw, "ram_top", f->ram_top);
 	else
 		jsonw_null_field(jw, "ram_top");
-	if (f->log_ipa_limit)
-		jsonw_int_field(jw, "log_ipa_limit", f->log_ipa_limit);
+	if (f->log_ipa_limit.state == IPA_KNOWN)
+		jsonw_int_field(jw, "log_ipa_limit", f->log_ipa_limit.bits);
 	else
 		jsonw_null_field(jw, "log_ipa_limit");
 	jsonw_string_field(jw, "log_default_warning_comm",
@@ -159,7 +159,7 @@ static void json_kvm(struct json_writer *jw, const struct host_facts *f, const s
 		return;
 	}
 	jsonw_int_field(jw, "api_version", obs->api_version);
-	jsonw_int_field(jw, "ipa_limit", obs->ipa_limit > 0 ? obs->ipa_limit : 0);
+	jsonw_int_field(jw, "ipa_limit", ipa_bits(obs->ipa_limit)); /* 0: absent */
 	jsonw_int_field(jw, "nr_memslots", obs->nr_memslots);
 	jsonw_int_field(jw, "max_vcpus", obs->max_vcpus);
 	if (f->arch == ARCH_X86_64 && obs->vm_types >= 0)
@@ -259,8 +259,8 @@ static void json_whatif(struct json_writer *jw, const struct assessment *a)
 	jsonw_start_object(jw);
 	jsonw_string_field(jw, "arch", kic_arch_name(a->judged_arch));
 	jsonw_bool_field(jw, "other_host", a->other_host);
-	if (a->whatif_ipa_limit)
-		jsonw_int_field(jw, "ipa_limit", a->whatif_ipa_limit);
+	if (a->whatif_ipa_limit.state == IPA_KNOWN)
+		jsonw_int_field(jw, "ipa_limit", a->whatif_ipa_limit.bits);
 	else
 		jsonw_null_field(jw, "ipa_limit");
 	jsonw_string_field(jw, "kernel", nonempty(a->whatif_kernel));
@@ -274,8 +274,8 @@ static void json_assessment(struct json_writer *jw, const struct assessment *a)
 	jsonw_string_field(jw, "kernel_behaviour", kernel_behaviour_name(a->behaviour));
 	jsonw_bool_field(jw, "kernel_behaviour_measured", a->behaviour_measured);
 	jsonw_string_field(jw, "kernel_behaviour_basis", a->behaviour_basis);
-	if (a->ipa_limit)
-		jsonw_int_field(jw, "assessed_ipa_limit", a->ipa_limit);
+	if (a->ipa_limit.state == IPA_KNOWN)
+		jsonw_int_field(jw, "assessed_ipa_limit", a->ipa_limit.bits);
 	else
 		jsonw_null_field(jw, "assessed_ipa_limit");
 	if (a->max_guest_ram)

@@ -312,7 +312,7 @@ void render_map(FILE *out, bool color, const struct assessment *a)
 						 : "the IPA size the VM gets is not known");
 			continue;
 		}
-		map_title(out, v, a->ipa_limit);
+		map_title(out, v, ipa_bits(a->ipa_limit));
 		axis(out);
 		one_map(out, color, v);
 	}

@@ -42,8 +42,8 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 		nagios_text(out, a->fix);
 	}
 	fputs(" |", out);
-	if (a->ipa_limit)
-		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit);
+	if (a->ipa_limit.state == IPA_KNOWN)
+		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit.bits);
 	if (a->host_pa_bits)
 		fprintf(out, " host_pa_bits=%d;;;32;52", a->host_pa_bits);
 	if (obs->probed) {
@@ -133,7 +133,7 @@ void render_prometheus(FILE *out, const struct kvm_obs *obs, const struct assess
 	/* Sizes in bits, but no _bits suffix: promtool's lint reserves it for the unit. */
 	prom_head(out, "kvm_ipa_size_limit",
 		  "Guest IPA size limit in address bits (KVM_CAP_ARM_VM_IPA_SIZE); 0 when absent.");
-	fprintf(out, "kvm_ipa_size_limit %d\n", a->ipa_limit);
+	fprintf(out, "kvm_ipa_size_limit %d\n", ipa_bits(a->ipa_limit));
 	prom_head(out, "kvm_ipa_host_pa_size", "The CPU's physical address size in address bits.");
 	fprintf(out, "kvm_ipa_host_pa_size %d\n", a->host_pa_bits);
 	prom_head(out, "kvm_ipa_kernel_behaviour",

@@ -108,9 +108,9 @@ static void text_host(const struct text *t, const struct host_facts *f, const st
 		fprintf(t->f, "0x%llx (%d bits)\n", (unsigned long long)f->ram_top,
 			bits_for_top(f->ram_top));
 	}
-	if (f->log_ipa_limit) {
+	if (f->log_ipa_limit.state == IPA_KNOWN) {
 		label(t, "Kernel log IPA limit");
-		fprintf(t->f, "%d bits%s\n", f->log_ipa_limit,
+		fprintf(t->f, "%d bits%s\n", f->log_ipa_limit.bits,
 			f->log_default_warned ? ", \"upgrade your VMM\" logged" : "");
 	}
 	if (!t->verbose)
@@ -160,10 +160,12 @@ static void text_kvm(const struct text *t, const struct host_facts *f, const str
 	fprintf(t->f, "%d\n", obs->api_version);
 	if (f->arch == ARCH_ARM64) {
 		label(t, "IPA size limit (KVM)");
-		if (obs->ipa_limit > 0)
-			fprintf(t->f, "%d bits\n", obs->ipa_limit);
-		else
+		if (obs->ipa_limit.state == IPA_KNOWN)
+			fprintf(t->f, "%d bits\n", obs->ipa_limit.bits);
+		else if (obs->ipa_limit.state == IPA_ABSENT)
 			fputs("capability absent (0)\n", t->f);
+		else
+			fputs("unknown (the query failed)\n", t->f);
 	}
 	if (f->arch == ARCH_X86_64) {
 		label(t, "Guest physical bits (CPUID)");
@@ -211,7 +213,7 @@ static void text_ipa_sizes(const struct text *t, const struct kvm_obs *obs)
 			if (!lo)
 				lo = p->bits;
 			hi = p->bits;
-		} else if (p->bits <= obs->ipa_limit) {
+		} else if (p->bits <= ipa_bits(obs->ipa_limit)) {
 			nbad++;
 		}
 		if (t->verbose)
@@ -230,7 +232,8 @@ static void text_ipa_sizes(const struct text *t, const struct kvm_obs *obs)
 	else
 		fputs("none created", t->f);
 	for (int i = 0; i < obs->nipa; i++)
-		if (obs->ipa[i].bits > obs->ipa_limit && obs->ipa[i].result == PR_REJECTED)
+		if (obs->ipa[i].bits > ipa_bits(obs->ipa_limit) &&
+		    obs->ipa[i].result == PR_REJECTED)
 			fprintf(t->f, ", %d refused with %s", obs->ipa[i].bits,
 				errno_text(obs->ipa[i].err));
 	fputc('\n', t->f);
@@ -310,7 +313,8 @@ static const char *behaviour_source(const struct assessment *a)
 {
 	if (a->behaviour_measured)
 		return "measured";
-	return a->whatif_ipa_limit || a->whatif_kernel[0] ? "predicted" : "not measured";
+	return a->whatif_ipa_limit.state == IPA_KNOWN || a->whatif_kernel[0] ? "predicted"
+									     : "not measured";
 }
 
 static void text_assessment(const struct text *t, const struct assessment *a)

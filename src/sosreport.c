@@ -606,7 +606,7 @@ static void r_host(struct rctx *c, const char *k, long idx, enum js_type t, cons
 	} else if (!strcmp(k, "ram_top") && t == JS_STRING && !parse_hex_u64(v, &x)) {
 		f->ram_top = x;
 	} else if (!strcmp(k, "log_ipa_limit") && !to_int(t, v, 32, 56, &n)) {
-		f->log_ipa_limit = (int)n;
+		f->log_ipa_limit = ipa_known((int)n);
 	} else if (!strcmp(k, "log_default_warning_comm") && t == JS_STRING) {
 		f->log_default_warned = true;
 		copy_str(f->log_default_comm, sizeof(f->log_default_comm), v);
@@ -650,7 +650,7 @@ static void r_kvm(struct rctx *c, const char *k, long idx, enum js_type t, const
 	} else if (!strcmp(k, "api_version") && !to_int(t, v, 0, 1 << 30, &n)) {
 		o->api_version = (int)n;
 	} else if (!strcmp(k, "ipa_limit") && !to_int(t, v, 0, 64, &n)) {
-		o->ipa_limit = (int)n;
+		o->ipa_limit = n ? ipa_known((int)n) : IPA_LIMIT_ABSENT;
 	} else if (!strcmp(k, "nr_memslots") && !to_int(t, v, 0, 1 << 30, &n)) {
 		o->nr_memslots = (int)n;
 	} else if (!strcmp(k, "max_vcpus") && !to_int(t, v, 0, 1 << 30, &n)) {
@@ -835,7 +835,6 @@ int sos_parse_report(const char *buf, size_t len, struct host_facts *f, struct k
 	c.f = f;
 	c.obs = obs;
 	c.m = m;
-	obs->ipa_limit = -1;
 	obs->vm_types = -1;
 	obs->smaller_maxphyaddr = -1;
 	r = js_scan(buf, len, report_cb, &c);
@@ -848,7 +847,7 @@ int sos_parse_report(const char *buf, size_t len, struct host_facts *f, struct k
 		obs->slots[i].why = c.why[i];
 	drop_what_ifs(f);
 	if (!obs->probed)
-		obs->ipa_limit = -1;
+		obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	return 0;
 }
 
@@ -927,12 +926,13 @@ static void sos_host(const struct sysroot *sr, char *out, size_t len)
 static void merge_log(struct host_facts *j, const struct host_facts *tree)
 {
 	if (!tree->log_readable ||
-	    (j->log_ipa_limit && tree->log_ipa_limit && j->log_ipa_limit != tree->log_ipa_limit))
+	    (j->log_ipa_limit.state == IPA_KNOWN && tree->log_ipa_limit.state == IPA_KNOWN &&
+	     j->log_ipa_limit.bits != tree->log_ipa_limit.bits))
 		return;
 	j->log_readable = true;
-	if (!j->log_ipa_limit && tree->log_ipa_limit) {
+	if (j->log_ipa_limit.state != IPA_KNOWN && tree->log_ipa_limit.state == IPA_KNOWN) {
 		j->log_ipa_limit = tree->log_ipa_limit;
-		facts_add_evidence(j, PA_SRC_KERNEL_LOG, tree->log_ipa_limit,
+		facts_add_evidence(j, PA_SRC_KERNEL_LOG, tree->log_ipa_limit.bits,
 				   log_format_name(tree->log_format));
 	}
 	j->log_format = tree->log_format;

@@ -500,123 +500,7 @@ const char *vmm_canonical_name(const char *name)
 	return row ? row->name : NULL;
 }
 
-/* ---- versions ---------------------------------------------------------- */
-
-int vmm_version_cmp(const char *a, const char *b)
-{
-	a = a ? a : "";
-	b = b ? b : "";
-	if (*a == 'v' || *a == 'V')
-		a++;
-	if (*b == 'v' || *b == 'V')
-		b++;
-	while (isdigit((unsigned char)*a) || isdigit((unsigned char)*b)) {
-		unsigned long long x = 0, y = 0;
-
-		/* Clamp instead of overflowing: 20 digits are not a version. */
-		for (; isdigit((unsigned char)*a); a++)
-			x = x < 1000000000000000ULL ? x * 10 + (unsigned)(*a - '0') : x;
-		for (; isdigit((unsigned char)*b); b++)
-			y = y < 1000000000000000ULL ? y * 10 + (unsigned)(*b - '0') : y;
-		if (x != y)
-			return x < y ? -1 : 1;
-		/* Only a dot followed by a digit continues; anything else is a suffix. */
-		a = (*a == '.' && isdigit((unsigned char)a[1])) ? a + 1 : "";
-		b = (*b == '.' && isdigit((unsigned char)b[1])) ? b + 1 : "";
-	}
-	return 0;
-}
-
-/* What must appear in a VMM's version output, and where its number starts. */
-static const struct {
-	const char *name;
-	const char *marker; /* the number follows it (after an optional 'v') */
-	bool single_ok;	    /* "libkrun.so.1" carries a major only */
-} markers[] = {
-	{ "qemu", "QEMU emulator version ", false }, /* vl.c version() */
-	{ "libvirt", "QEMU emulator version ", false },
-	{ "libvirt", "hypervisor: QEMU ", false },	    /* virsh version */
-	{ "firecracker", "Firecracker ", false },	    /* main.rs "Firecracker v{}" */
-	{ "cloud-hypervisor", "cloud-hypervisor ", false }, /* "cloud-hypervisor v16.0" */
-	{ "kvmtool", "kvm tool ", false },		    /* builtin-version.c */
-	{ "crosvm", "crosvm ", false },			    /* main.rs "crosvm {}" */
-	{ "gvisor", "runsc version release-", false },	    /* "runsc version release-20240513.0" */
-	{ "gvisor", "runsc version ", false },
-	{ "libkrun", "libkrun.so.", true }, /* Makefile libkrun.so.$(FULL_VERSION) */
-	{ "libkrun", "libkrun-sev.so.", true },
-};
-
-/* Copies "[v]1.2.3[-suffix]" at s into ver without the 'v'; 0 or -errno. */
-static int take_version(const char *s, bool single_ok, char *ver, size_t len)
-{
-	size_t n = 0, dots = 0;
-
-	if (*s == 'v' || *s == 'V')
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	while (isdigit((unsigned char)s[n]) || (s[n] == '.' && isdigit((unsigned char)s[n + 1])))
-		dots += s[n++] == '.';
-	if (!dots && !single_ok)
-		return -EINVAL;
-	/* Keep a suffix glued to it ("-rc1", "-12-gabc1234", "+dfsg"). */
-	if (s[n] == '-' || s[n] == '+' || s[n] == '~')
-		while (isalnum((unsigned char)s[n]) || (s[n] && strchr(".-+~", s[n])))
-			n++;
-	while (n && strchr(".-+~", s[n - 1]))
-		n--;
-	if (n + 1 > len)
-		return -ERANGE;
-	memcpy(ver, s, n);
-	ver[n] = '\0';
-	return 0;
-}
-
-/* The first dotted number that stands on its own (not inside a word). */
-static int first_version(const char *out, char *ver, size_t len)
-{
-	int err = -EINVAL;
-
-	for (const char *p = out; *p; p++) {
-		bool start = p == out || !isalnum((unsigned char)p[-1]);
-		int r = start ? take_version(p, false, ver, len) : -EINVAL;
-
-		if (r == 0)
-			return 0;
-		err = r == -ERANGE ? r : err;
-	}
-	return err;
-}
-
-int vmm_version_parse(const char *name, const char *version_output, char *ver, size_t len)
-{
-	const char *canon = vmm_canonical_name(name);
-	bool has_marker = false;
-	int err = -EINVAL;
-
-	if (!ver || !len || !version_output)
-		return -EINVAL;
-	ver[0] = '\0';
-	for (size_t i = 0; canon && i < sizeof(markers) / sizeof(markers[0]); i++) {
-		const char *p;
-		int r;
-
-		if (strcmp(markers[i].name, canon))
-			continue;
-		has_marker = true;
-		p = strstr(version_output, markers[i].marker);
-		if (!p)
-			continue;
-		r = take_version(p + strlen(markers[i].marker), markers[i].single_ok, ver, len);
-		if (r == 0)
-			return 0;
-		err = r == -ERANGE ? r : err;
-	}
-	/* A VMM with a known format that did not match: wrong program or garbage. */
-	if (has_marker)
-		return err;
-	return first_version(version_output, ver, len);
-}
+/* ---- versions (parsing and comparing: vmm_version.c) ------------------- */
 
 /* "20210822", "2021-08-22", "0.20170904-1" -> "20210822"; false when no date. */
 static bool date_of(const char *v, char *out)
@@ -1039,16 +923,26 @@ static void how_sized(char *dst, size_t len, enum vmm_ipa_choice c, int L)
 	}
 }
 
-/* "the X, the Y" of the placed regions marked beyond; returns what kind. */
-static int beyond(const struct placed *p, char *list, size_t len)
+/* What the regions beyond the limit are, mildest first: the worst one counts. */
+enum beyond_kind {
+	BEYOND_NONE,
+	BEYOND_OPT_IN,	/* only regions used with a non-default option or device */
+	BEYOND_DEVICES, /* default device regions */
+	BEYOND_RAM,	/* a RAM-backed region */
+};
+
+/* "the X, the Y" of the placed regions marked beyond; returns the worst kind. */
+static enum beyond_kind beyond(const struct placed *p, char *list, size_t len)
 {
-	int kind = 0; /* 1 opt-in only, 2 devices, 3 RAM */
+	enum beyond_kind kind = BEYOND_NONE;
 	size_t o = 0;
 
 	list[0] = '\0';
 	for (int i = 0; i < p->n; i++) {
 		const struct vmm_map_region *g = &p->r[i];
-		int k = g->opt_in ? 1 : g->ram ? 3 : 2;
+		enum beyond_kind k = g->opt_in ? BEYOND_OPT_IN
+				     : g->ram  ? BEYOND_RAM
+					       : BEYOND_DEVICES;
 
 		if (!g->beyond)
 			continue;
@@ -1082,14 +976,14 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 	bool known = avail > 0;
 	char list[160], ram[48], msg[160], msg2[160];
 	struct placed p;
-	int kind;
+	enum beyond_kind kind;
 
 	avail = known ? avail : KIC_DEFAULT_IPA - 1;
 	place_for(r, h, avail, &p);
 	kind = beyond(&p, list, sizeof(list));
 	j->mbits = known ? avail : 0;
 	ram_note(ram, sizeof(ram), r, known ? avail : 0, h->ram_cap);
-	if (kind == 3) {
+	if (kind == BEYOND_RAM) {
 		/* arm64 kvm_arch_prepare_memory_region(): a memslot past the
 		 * VM's IPA size is refused with EFAULT. */
 		j->v = VV_FAILS;
@@ -1103,14 +997,14 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 			 "%s %s, but its map needs %d bits (memslots beyond get EFAULT)%s", label,
 			 how, placed_bits(&p), msg);
 		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
-	} else if (kind == 2) {
+	} else if (kind == BEYOND_DEVICES) {
 		j->v = VV_LIMITED;
 		snprintf(j->reason, sizeof(j->reason), "%s %s, %s%s %s%s", label, how,
 			 adapts ? "without" : "which cannot reach", known ? "" : " at least", list,
 			 ram);
 		snprintf(j->fix, sizeof(j->fix), "%s",
 			 r->fix ? r->fix : "a host with 40+ IPA bits");
-	} else if (kind == 1) {
+	} else if (kind == BEYOND_OPT_IN) {
 		/* Its defaults work; what the named options need does not. */
 		j->v = VV_LIMITED;
 		snprintf(j->reason, sizeof(j->reason), "%s %s%s; out of reach:%s %s", label, how,
@@ -1270,7 +1164,10 @@ static void judge_known_choice(const struct vmm_range *r, const char *label, con
 
 static struct host host_of(const struct vmm_env *env)
 {
-	struct host h = { env->ipa_limit, false, env->kb, env->ram_cap, env->ram_size };
+	struct host h = { ipa_bits(env->ipa_limit), false, env->kb, env->ram_cap, env->ram_size };
+
+	if (env->ipa_limit.state == IPA_UNKNOWN)
+		h.L = -1;
 
 	if (h.L > 0 && h.L < KIC_DEFAULT_IPA)
 		h.small = true;

@@ -12,12 +12,13 @@
 #include <stdint.h>
 
 #include "check.h"
+#include "vmm_version.h"
 
 /* Everything the judge may know about the host. */
 struct vmm_env {
 	enum kic_arch arch;
-	int ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; 0 = cap absent (pre-4.20), -1 unknown */
-	enum kernel_behaviour kb; /* measured or predicted type-0 behaviour */
+	struct ipa_limit ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE (IPA_ABSENT: pre-4.20) */
+	enum kernel_behaviour kb;   /* measured or predicted type-0 behaviour */
 	bool kb_measured;
 	uint64_t ram_cap;  /* largest RAM one KVM memslot takes, in bytes; 0 = none known */
 	uint64_t ram_size; /* guest RAM to place; 0 = the VMM's default (vmm_row.ram_default) */
@@ -95,12 +96,6 @@ struct vmm_row {
 	int nranges;
 	const struct vmm_range *ranges; /* sorted by from */
 };
-
-/* From `--version` output to "7.2.22"; -EINVAL when none, -ERANGE when len is short. */
-int vmm_version_parse(const char *name, const char *version_output, char *ver, size_t len);
-
-/* Numeric dotted compare; tolerates a "v" prefix and ignores suffixes ("-rc1", "-12-gabc"). */
-int vmm_version_cmp(const char *a, const char *b);
 
 /* By canonical name or alias; NULL when unknown. */
 const struct vmm_row *vmm_lookup(const char *name);

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "sysroot.h"
-#include "vmm.h"
+#include "vmm_version.h"
 #include "vmm_detect.h"
 
 #define RUN_KEEP_MAX  (4u << 10)  /* version output kept */
@@ -42,18 +42,19 @@ static const char *const trusted_lib_dirs[] = {
 };
 
 /*
- * What to look for. arg: argv[1] that makes it print its version, NULL when
+ * How to find a VMM binary and learn its version, one locator per file name.
+ * arg: argv[1] that makes it print its version, NULL when
  * running it would tell nothing (solo5-hvt: every release behaves the same;
  * lkvm prints a fixed "3.18.0"; libvirtd is judged by its QEMU).
  */
-static const struct probe {
+static const struct locator {
 	const char *row;
 	const char *file;
 	const char *arg;
 	const char *dpkg;   /* Debian package shipping it, for offline versions */
 	const char *marker; /* a string that dates the binary */
 	const char *marker_version;
-} probes[] = {
+} locators[] = {
 	{ "qemu", "qemu-system-aarch64", "--version", "qemu-system-arm", NULL, NULL },
 	{ "qemu", "qemu-system-x86_64", "--version", "qemu-system-x86", NULL, NULL },
 	{ "qemu", "qemu-kvm", "--version", NULL, NULL, NULL },
@@ -70,15 +71,15 @@ static const struct probe {
 	{ "libvirt", "virtqemud", NULL, NULL, NULL, NULL },
 };
 
-#define NPROBES	 (sizeof(probes) / sizeof(probes[0]))
-#define MAX_SEEN 64
+#define NLOCATORS (sizeof(locators) / sizeof(locators[0]))
+#define MAX_SEEN  64
 
 struct detect {
 	const struct sysroot *sr;
 	bool exec, check_owner, dpkg;
 	long deadline_ms; /* for all --version runs together */
 	int timeout_ms;
-	struct vmm_found *out;
+	struct vmm_seen *out;
 	int max, n;
 	int nskipped; /* entries that are only a "skipped" note */
 	int nseen;
@@ -276,16 +277,6 @@ int vmm_run_version(const char *path, const char *arg, int timeout_ms, char *out
 
 /* ---- what the files say ---------------------------------------------------- */
 
-/* Printable, one line, for a note. */
-static void sanitize(char *dst, size_t len, const char *src)
-{
-	size_t o = 0;
-
-	for (; *src && *src != '\n' && o + 1 < len; src++)
-		dst[o++] = isprint((unsigned char)*src) ? *src : '?';
-	dst[o] = '\0';
-}
-
 /* Whether the file contains needle; bounded, for dating kvmtool builds. */
 static int file_contains(int fd, const char *needle)
 {
@@ -468,9 +459,9 @@ static bool dpkg_owns(const struct sysroot *sr, const char *pkg, const char *pat
  * MAX_SKIPPED slots, and a real VMM takes the slot of a skipped one when the
  * list is full: an unreadable directory must not push real VMMs out.
  */
-static struct vmm_found *add_slot(struct detect *d, const char *row, const char *path, bool skipped)
+static struct vmm_seen *add_slot(struct detect *d, const char *row, const char *path, bool skipped)
 {
-	struct vmm_found *f = NULL;
+	struct vmm_seen *f = NULL;
 
 	if (skipped && d->nskipped >= MAX_SKIPPED)
 		return NULL;
@@ -493,7 +484,7 @@ static struct vmm_found *add_slot(struct detect *d, const char *row, const char 
 	return f;
 }
 
-static void skip(struct vmm_found *f, const char *why)
+static void skip(struct vmm_seen *f, const char *why)
 {
 	f->skipped = true;
 	snprintf(f->note, sizeof(f->note), "skipped: %s", why);
@@ -588,7 +579,7 @@ static const char *stat_error(int err)
 	}
 }
 
-static void version_from_run(struct detect *d, const struct probe *p, struct vmm_found *f)
+static void version_from_run(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	long left = d->deadline_ms - kic_now_ms();
 	static char out[RUN_KEEP_MAX]; /* off the stack: ulimit -s may be small */
@@ -606,12 +597,12 @@ static void version_from_run(struct detect *d, const struct probe *p, struct vmm
 			 r == -ETIMEDOUT ? "did not answer in time" : "printed over 64 KiB");
 		return;
 	}
-	if (r >= 0 && vmm_version_parse(p->row, out, f->version, sizeof(f->version)) == 0) {
-		f->version_known = true;
+	if (r >= 0 && vmm_version_parse(p->row, out, f->version, sizeof(f->version)) == 0)
 		return;
-	}
 	f->version[0] = '\0';
-	sanitize(line, sizeof(line), out);
+	/* one line for the note; text_clean() makes it printable */
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(out, "\n"), out);
+	text_clean(line);
 	if (r < 0)
 		snprintf(f->note, sizeof(f->note), "could not run it: %s", strerror(-r));
 	else if (r == 127 || r == 126)
@@ -621,7 +612,7 @@ static void version_from_run(struct detect *d, const struct probe *p, struct vmm
 			 line);
 }
 
-static void version_from_marker(struct detect *d, const struct probe *p, struct vmm_found *f)
+static void version_from_marker(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	int fd = open_below(d, f->path), r;
 
@@ -630,12 +621,10 @@ static void version_from_marker(struct detect *d, const struct probe *p, struct 
 		close(fd);
 	if (r == 1) {
 		snprintf(f->version, sizeof(f->version), "%s", p->marker_version);
-		f->version_known = true;
 		snprintf(f->note, sizeof(f->note), "built %s or later: has \"%s\"",
 			 p->marker_version, p->marker);
 	} else if (r == 0) {
 		snprintf(f->version, sizeof(f->version), "<%s", p->marker_version);
-		f->version_known = true;
 		snprintf(f->note, sizeof(f->note), "built before %s: no \"%s\"", p->marker_version,
 			 p->marker);
 	} else {
@@ -643,7 +632,7 @@ static void version_from_marker(struct detect *d, const struct probe *p, struct 
 	}
 }
 
-static void version_from_dpkg(struct detect *d, const struct probe *p, struct vmm_found *f)
+static void version_from_dpkg(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	char debver[64];
 
@@ -652,11 +641,10 @@ static void version_from_dpkg(struct detect *d, const struct probe *p, struct vm
 		f->version[0] = '\0';
 		return;
 	}
-	f->version_known = true;
 	snprintf(f->note, sizeof(f->note), "version from dpkg: %s %s", p->dpkg, debver);
 }
 
-static void find_version(struct detect *d, const struct probe *p, struct vmm_found *f)
+static void find_version(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	if (p->marker) {
 		version_from_marker(d, p, f);
@@ -668,13 +656,13 @@ static void find_version(struct detect *d, const struct probe *p, struct vmm_fou
 	 */
 	if (d->dpkg && p->dpkg && dpkg_owns(d->sr, p->dpkg, f->path)) {
 		version_from_dpkg(d, p, f);
-		if (f->version_known)
+		if (f->version[0])
 			return;
 		f->note[0] = '\0';
 	}
 	if (d->exec && p->arg) {
 		version_from_run(d, p, f);
-		if (f->version_known)
+		if (f->version[0])
 			return;
 	}
 	if (d->dpkg && p->dpkg) {
@@ -682,7 +670,7 @@ static void find_version(struct detect *d, const struct probe *p, struct vmm_fou
 
 		snprintf(why, sizeof(why), "%s", f->note);
 		version_from_dpkg(d, p, f);
-		if (f->version_known)
+		if (f->version[0])
 			return;
 		snprintf(f->note, sizeof(f->note), "%s", why);
 	}
@@ -700,10 +688,10 @@ static void find_version(struct detect *d, const struct probe *p, struct vmm_fou
 }
 
 /* dir_bad: the directory cannot vouch for its files; skip without running. */
-static void look_at(struct detect *d, const char *dir, const char *dir_bad, const struct probe *p)
+static void look_at(struct detect *d, const char *dir, const char *dir_bad, const struct locator *p)
 {
 	char path[256], why[64];
-	struct vmm_found *f;
+	struct vmm_seen *f;
 	struct stat st;
 	const char *bad;
 	int r;
@@ -777,14 +765,14 @@ static void scan_bin_dir(struct detect *d, const char *dir)
 	if (check_dir(d, dir, &bad) < 0)
 		return;
 	if (!dir_searchable(d, dir)) {
-		struct vmm_found *f = add_slot(d, "unknown", dir, true);
+		struct vmm_seen *f = add_slot(d, "unknown", dir, true);
 
 		if (f)
 			skip(f, "directory cannot be searched (permission)");
 		return;
 	}
-	for (size_t i = 0; i < NPROBES; i++)
-		look_at(d, dir, bad, &probes[i]);
+	for (size_t i = 0; i < NLOCATORS; i++)
+		look_at(d, dir, bad, &locators[i]);
 }
 
 /* libkrun.so.1.9.4 beats libkrun.so.1 (a symlink to it) and libkrun.so. */
@@ -800,7 +788,7 @@ static bool better_libkrun(const char *name, const char *best)
 static void add_libkrun(struct detect *d, const char *dir, const char *name)
 {
 	char path[256], why[64];
-	struct vmm_found *f;
+	struct vmm_seen *f;
 	struct stat st;
 	const char *bad;
 	int r;
@@ -822,8 +810,8 @@ static void add_libkrun(struct detect *d, const char *dir, const char *name)
 		skip(f, bad);
 		return;
 	}
-	if (vmm_version_parse("libkrun", name, f->version, sizeof(f->version)) == 0)
-		f->version_known = true;
+	/* "" when the name carries none */
+	vmm_version_parse("libkrun", name, f->version, sizeof(f->version));
 	snprintf(f->note, sizeof(f->note), "version from the file name");
 }
 
@@ -883,14 +871,14 @@ static void scan_multiarch(struct detect *d)
 /* libvirt is judged with the QEMU it runs: lend it that QEMU's version. */
 static void link_libvirt(struct detect *d)
 {
-	const struct vmm_found *qemu = NULL;
+	const struct vmm_seen *qemu = NULL;
 
 	for (int i = 0; i < d->n; i++)
-		if (!strcmp(d->out[i].name, "qemu") && d->out[i].version_known &&
+		if (!strcmp(d->out[i].name, "qemu") && d->out[i].version[0] &&
 		    (!qemu || strstr(d->out[i].path, "aarch64")))
 			qemu = &d->out[i];
 	for (int i = 0; i < d->n; i++) {
-		struct vmm_found *f = &d->out[i];
+		struct vmm_seen *f = &d->out[i];
 
 		if (strcmp(f->name, "libvirt") || f->skipped)
 			continue;
@@ -900,7 +888,6 @@ static void link_libvirt(struct detect *d)
 			continue;
 		}
 		snprintf(f->version, sizeof(f->version), "%s", qemu->version);
-		f->version_known = true;
 		snprintf(f->note, sizeof(f->note), "version of the QEMU it runs: %.90s",
 			 qemu->path);
 	}
@@ -931,7 +918,7 @@ struct detect_args {
 	int timeout_ms;
 };
 
-static int detect_in(const struct detect_args *a, struct vmm_found *out, int max)
+static int detect_in(const struct detect_args *a, struct vmm_seen *out, int max)
 {
 	struct sysroot sr;
 	struct detect *d;
@@ -960,7 +947,7 @@ static int detect_in(const struct detect_args *a, struct vmm_found *out, int max
 	return r;
 }
 
-int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_found *out, int max)
+int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_seen *out, int max)
 {
 	const struct detect_args a = { .root = sysroot,
 				       .bin_dirs = trusted_bin_dirs,
@@ -977,7 +964,7 @@ int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_
 }
 
 int vmm_detect_dirs(const char *const *dirs, bool allow_exec, bool check_owner, int timeout_ms,
-		    struct vmm_found *out, int max)
+		    struct vmm_seen *out, int max)
 {
 	const struct detect_args a = { .root = "/",
 				       .bin_dirs = dirs,

@@ -10,23 +10,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct vmm_found {
-	char name[32];	  /* canonical VMM name (vmm.h) */
-	char path[256];	  /* as on the host, also for a copied tree */
-	char version[64]; /* "" when not known */
-	bool version_known;
-	bool skipped; /* found but not trusted or not usable: note says why */
-	char note[128];
-};
+#include "check.h"
 
 /*
  * Looks in the trusted directories below sysroot ("/" = the live host).
  * Runs `<binary> --version` (or its equivalent) only when allow_exec and the
  * root is the live host; timeout_ms is the budget for all of those runs
- * together. Returns the number of entries filled, or -errno.
+ * together. Fills struct vmm_seen (check.h), skipped ones included. Returns
+ * the number of entries filled, or -errno.
  */
-int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_found *out,
-	       int max);
+int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_seen *out, int max);
 
 /*
  * The same over an explicit NULL-terminated list of absolute directories on
@@ -34,7 +27,7 @@ int vmm_detect(const char *sysroot, bool allow_exec, int timeout_ms, struct vmm_
  * check_owner: skip files and directories not owned by root.
  */
 int vmm_detect_dirs(const char *const *dirs, bool allow_exec, bool check_owner, int timeout_ms,
-		    struct vmm_found *out, int max);
+		    struct vmm_seen *out, int max);
 
 /*
  * Runs path with argv[1] = arg (and nothing else) in a fixed environment,

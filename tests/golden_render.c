@@ -108,7 +108,7 @@ static void arm64_caps(struct kvm_obs *obs, int limit)
 {
 	obs->probed = true;
 	obs->api_version = KVM_API_VERSION;
-	obs->ipa_limit = limit;
+	obs->ipa_limit = ipa_known(limit);
 	obs->nr_memslots = 32764;
 	obs->max_vcpus = 512;
 	obs->vm_types = -1;
@@ -193,7 +193,7 @@ static void a53_run_error(struct host_facts *f, struct kvm_obs *obs)
 	live_device(f, true);
 	arm64_caps(obs, 40);
 	obs->default_vm.result = PR_CREATED;
-	obs->ipa_limit = 0; /* pre-4.20: no KVM_CAP_ARM_VM_IPA_SIZE */
+	obs->ipa_limit = IPA_LIMIT_ABSENT; /* pre-4.20: no KVM_CAP_ARM_VM_IPA_SIZE */
 	obs->run.result = RUN_ERROR;
 	obs->run.err = EFAULT;
 	snprintf(obs->run.detail, sizeof(obs->run.detail), "KVM_RUN: Bad address");
@@ -203,7 +203,7 @@ static void a53_run_error(struct host_facts *f, struct kvm_obs *obs)
 static void m1_no_access(struct host_facts *f, struct kvm_obs *obs)
 {
 	live_device(f, false);
-	obs->ipa_limit = -1;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	obs->open_errno = EACCES;
 	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
 		 "cannot open /dev/kvm: Permission denied (not root)");
@@ -227,7 +227,7 @@ static void m1_odd_facts(struct host_facts *f, struct kvm_obs *obs)
 	f->cpus[1].midr = 0x410fdff0; /* Arm, part 0xdff: in no table */
 	facts_note(f, "cannot read %s: %s", "/proc/iomem", "Permission denied");
 	facts_note(f, "kernel log: %s", "no KVM line (dmesg_restrict?)");
-	obs->ipa_limit = -1;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	snprintf(obs->skip_reason, sizeof(obs->skip_reason), "/dev/kvm is missing");
 }
 
@@ -239,12 +239,12 @@ static void a53_no_facts(struct host_facts *f, struct kvm_obs *obs)
 	f->core_pa_bits = 0;
 	f->ram_top = 0;
 	f->iomem_top = 0;
-	f->log_ipa_limit = 0;
+	f->log_ipa_limit = IPA_LIMIT_UNKNOWN;
 	f->log_format = LOG_FMT_NONE;
 	f->log_reduced_suffix = false;
 	f->nevidence = 0;
 	f->nvmms_found = 0;
-	obs->ipa_limit = -1;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
 		 "offline tree (--sysroot): nothing was measured");
 }
@@ -260,7 +260,7 @@ static void x86_live(struct host_facts *f, struct kvm_obs *obs)
 	snprintf(f->modules[1].params, sizeof(f->modules[1].params), "ept=Y");
 	obs->probed = true;
 	obs->api_version = KVM_API_VERSION;
-	obs->ipa_limit = 0;
+	obs->ipa_limit = IPA_LIMIT_ABSENT;
 	obs->nr_memslots = 32764;
 	obs->max_vcpus = 1024;
 	obs->vm_types = 1;

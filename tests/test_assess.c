@@ -31,7 +31,7 @@ static void arm64_host(int limit)
 	snprintf(F.kernel_release, sizeof(F.kernel_release), "6.1.0-28-arm64");
 	O.probed = true;
 	O.api_version = KVM_API_VERSION;
-	O.ipa_limit = limit;
+	O.ipa_limit = ipa_known(limit);
 	for (int b = 32; b <= limit + 1; b++) {
 		struct ipa_probe *p = &O.ipa[O.nipa++];
 
@@ -93,10 +93,10 @@ static void test_measured(void)
 	ok(A.log_warning_spent, "36-bit fixed: our probe spent the pr_warn_once");
 	ok(strstr(A.default_vmm, "fail at start") != NULL, "default VMMs fail cleanly");
 	ok(strstr(A.sized_vmm, "32 to 36") != NULL, "sized VMMs: 32..36");
-	W.ipa_limit = 44;
+	W.ipa_limit = ipa_known(44);
 	run();
 	ok(A.log_warning_spent, "36-bit fixed, --ipa-limit 44: the probe here still spent it");
-	W.ipa_limit = 0;
+	W.ipa_limit = IPA_LIMIT_UNKNOWN;
 
 	/* Unfixed (5.10.0-5.10.23): type 0 accepted with a full 40-bit space. */
 	arm64_host(36);
@@ -157,7 +157,7 @@ static void test_measured(void)
 	W.default_probe_skipped = true;
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "unknown", "skipped, no log: unknown");
-	F.log_ipa_limit = 36;
+	F.log_ipa_limit = ipa_known(36);
 	F.log_reduced_suffix = true;
 	F.log_format = LOG_FMT_NEW;
 	run();
@@ -169,13 +169,13 @@ static void test_offline(void)
 {
 	arm64_host(36);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.live = false;
 	F.dev_known = false;
 	run();
 	is_int(A.status, ST_UNKNOWN, "offline, no log: UNKNOWN");
 
-	F.log_ipa_limit = 36;
+	F.log_ipa_limit = ipa_known(36);
 	F.log_unfixed_warn = true;
 	F.log_format = LOG_FMT_510_WARN;
 	run();
@@ -189,7 +189,7 @@ static void test_offline(void)
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-capped", "offline pKVM: capped");
 
-	F.log_ipa_limit = 48;
+	F.log_ipa_limit = ipa_known(48);
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-fits", "offline 48: fits");
 }
@@ -285,10 +285,10 @@ static void test_predict(void)
 	/* --ipa-limit: another host class on this (fixed) kernel. */
 	arm64_host(44);
 	O.default_vm.result = PR_CREATED;
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-rejected", "--ipa-limit 36 on 6.1");
-	is_int(A.ipa_limit, 36, "--ipa-limit used");
+	is_int(ipa_bits(A.ipa_limit), 36, "--ipa-limit used");
 	ok(!A.ipa_limit_measured, "--ipa-limit: not measured");
 }
 
@@ -335,7 +335,7 @@ static void x86_host(void)
 	F.page_size = 4096;
 	O.probed = true;
 	O.api_version = KVM_API_VERSION;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	O.default_vm.result = PR_CREATED;
 	O.run.result = RUN_EXITED;
 	O.run.exit_reason = KVM_EXIT_MMIO;
@@ -344,7 +344,7 @@ static void x86_host(void)
 /* The README's what-if: a 36-bit arm64 host class, kernel 6.1.0, QEMU 6.2 and 7.2.6. */
 static void readme_whatif(void)
 {
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	snprintf(W.kernel, sizeof(W.kernel), "6.1.0");
 	add_vmm("qemu", "6.2");
 	add_vmm("qemu", "7.2.6");
@@ -358,7 +358,7 @@ static void same_verdict(const char *where)
 	       where);
 	ok(!A.behaviour_measured, "%s: predicted, not measured", where);
 	is_int(A.judged_arch, ARCH_ARM64, "%s: an arm64 host is judged", where);
-	is_int(A.ipa_limit, 36, "%s: the given limit is used", where);
+	is_int(ipa_bits(A.ipa_limit), 36, "%s: the given limit is used", where);
 	is_int(A.nvmms, 3, "%s: three VMMs judged", where);
 	is_str(vmm_verdict_name(A.vmms[0].verdict), "fails", "%s: QEMU 6.2 fails", where);
 	is_str(vmm_verdict_name(A.vmms[1].verdict), "limited", "%s: QEMU 7.2.6 limited", where);
@@ -410,9 +410,9 @@ static void test_whatif_any_host(void)
 	/* arm64, offline tree of another class (44 bits): --ipa-limit wins. */
 	arm64_host(44);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.live = F.dev_known = false;
-	F.log_ipa_limit = 44;
+	F.log_ipa_limit = ipa_known(44);
 	readme_whatif();
 	run();
 	same_verdict("arm64 --sysroot (44-bit tree)");
@@ -421,7 +421,7 @@ static void test_whatif_any_host(void)
 	/* arm64, live, ordinary user: nothing measured, still answered. */
 	arm64_host(36);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.dev_accessible = false;
 	O.open_errno = EACCES;
 	readme_whatif();
@@ -446,10 +446,10 @@ static void test_whatif_limits(void)
 	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
 	is_int(whatif_check(&F, &W, msg, sizeof(msg)), -EINVAL, "x86 --kernel alone: refused");
 	ok(strstr(msg, "--ipa-limit") && strstr(msg, "x86_64"), "and says what to add: %s", msg);
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	is_int(whatif_check(&F, &W, msg, sizeof(msg)), 0, "x86 --kernel --ipa-limit: accepted");
 	F.arch = ARCH_UNKNOWN;
-	W.ipa_limit = 0;
+	W.ipa_limit = IPA_LIMIT_UNKNOWN;
 	is_int(whatif_check(&F, &W, msg, sizeof(msg)), -EINVAL, "unknown arch --kernel: refused");
 	arm64_host(36);
 	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
@@ -457,7 +457,7 @@ static void test_whatif_limits(void)
 
 	/* --ipa-limit without --kernel from x86: no kernel to predict from below 40 bits. */
 	x86_host();
-	W.ipa_limit = 36;
+	W.ipa_limit = ipa_known(36);
 	add_vmm("firecracker", "1.7.0");
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "unknown", "x86 --ipa-limit 36 alone: unknown");
@@ -465,7 +465,7 @@ static void test_whatif_limits(void)
 	   A.behaviour_basis);
 	is_int(A.status, ST_UNKNOWN, "x86 --ipa-limit 36 alone: UNKNOWN");
 	is_str(vmm_verdict_name(A.vmms[0].verdict), "works", "a sized VMM still works");
-	W.ipa_limit = 44;
+	W.ipa_limit = ipa_known(44);
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-fits", "x86 --ipa-limit 44: fits");
 	is_int(A.status, ST_OK, "x86 --ipa-limit 44: OK");
@@ -479,7 +479,7 @@ static void test_whatif_limits(void)
 	ok(A.nfindings > 0 && strstr(A.findings[0], "name them with --vmm"), "and says so");
 
 	/* --vmm alone on x86 judges this x86 host. */
-	W.ipa_limit = 0;
+	W.ipa_limit = IPA_LIMIT_UNKNOWN;
 	run();
 	ok(!A.other_host, "x86 --vmm alone: this host");
 	is_str(kernel_behaviour_name(A.behaviour), "not-applicable", "x86 --vmm alone: x86");
@@ -488,7 +488,7 @@ static void test_whatif_limits(void)
 	/* arm64, no access, no log: --kernel alone cannot tell, and says why. */
 	arm64_host(36);
 	O.probed = false;
-	O.ipa_limit = -1;
+	O.ipa_limit = IPA_LIMIT_UNKNOWN;
 	F.dev_accessible = false;
 	O.open_errno = EACCES;
 	snprintf(W.kernel, sizeof(W.kernel), "5.10.23");
@@ -496,7 +496,7 @@ static void test_whatif_limits(void)
 	is_int(A.status, ST_UNKNOWN, "arm64 no access, no limit: UNKNOWN");
 	ok(strstr(A.summary, "give --ipa-limit") != NULL, "and says to give --ipa-limit: %s",
 	   A.summary);
-	F.log_ipa_limit = 36;
+	F.log_ipa_limit = ipa_known(36);
 	run();
 	is_int(A.status, ST_CRITICAL, "arm64 no access, log limit 36, 5.10.23: CRITICAL");
 

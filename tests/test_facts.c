@@ -40,7 +40,7 @@ static void check_key(const char *name, const struct host_facts *f, const char *
 	else if (!strcmp(key, "core_pa_bits"))
 		is_int(f->core_pa_bits, u, "%s: documented core PA bits", name);
 	else if (!strcmp(key, "log_ipa_limit"))
-		is_int(f->log_ipa_limit, u, "%s: kernel log IPA limit", name);
+		is_int(ipa_bits(f->log_ipa_limit), u, "%s: kernel log IPA limit", name);
 	else if (!strcmp(key, "log_format"))
 		is_str(fmt_key(f->log_format), val, "%s: kernel log format", name);
 	else if (!strcmp(key, "ram_top"))

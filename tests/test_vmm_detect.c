@@ -26,14 +26,6 @@
 
 static char dir_good[64], dir_hang[64], tree[64];
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void put(const char *dir, const char *name, mode_t mode, const char *text)
 {
 	char path[256];
@@ -71,7 +63,7 @@ static bool exists(const char *dir, const char *name)
 	return access(path, F_OK) == 0;
 }
 
-static const struct vmm_found *find(const struct vmm_found *f, int n, const char *name,
+static const struct vmm_seen *find(const struct vmm_seen *f, int n, const char *name,
 				    const char *file)
 {
 	for (int i = 0; i < n; i++) {
@@ -83,7 +75,7 @@ static const struct vmm_found *find(const struct vmm_found *f, int n, const char
 	return NULL;
 }
 
-static int count(const struct vmm_found *f, int n, const char *name)
+static int count(const struct vmm_seen *f, int n, const char *name)
 {
 	int c = 0;
 
@@ -179,8 +171,8 @@ static void make_good_dir(void)
 static void test_good_dir(void)
 {
 	const char *const dirs[] = { dir_good, NULL };
-	struct vmm_found f[MAXF];
-	const struct vmm_found *e;
+	struct vmm_seen f[MAXF];
+	const struct vmm_seen *e;
 	long t0, took;
 	int n, leak;
 
@@ -191,30 +183,30 @@ static void test_good_dir(void)
 		perror("dup2");
 	close(leak);
 
-	t0 = now_ms();
+	t0 = kic_now_ms();
 	n = vmm_detect_dirs(dirs, true, false, 10000, f, MAXF);
-	took = now_ms() - t0;
+	took = kic_now_ms() - t0;
 	close(47);
 	ok(n > 0, "found VMMs in the stand-in directory (%d)", n);
 	ok(took < 5000, "the flood did not eat the budget (%ld ms)", took);
 	ok(no_children(), "no child left unreaped");
 
 	e = find(f, n, "qemu", "qemu-system-aarch64");
-	ok(e && e->version_known && !strcmp(e->version, "7.2.22") && !e->skipped,
+	ok(e && e->version[0] && !strcmp(e->version, "7.2.22") && !e->skipped,
 	   "QEMU 7.2.22 from --version");
 	e = find(f, n, "firecracker", NULL);
-	ok(e && e->version_known && !strcmp(e->version, "1.7.0"), "Firecracker v1.7.0");
+	ok(e && e->version[0] && !strcmp(e->version, "1.7.0"), "Firecracker v1.7.0");
 	e = find(f, n, "gvisor", "runsc");
-	ok(e && e->version_known && !strcmp(e->version, "20240513.0"), "runsc version on stderr");
+	ok(e && e->version[0] && !strcmp(e->version, "20240513.0"), "runsc version on stderr");
 	e = find(f, n, "crosvm", NULL);
-	ok(e && e->version_known && !strcmp(e->version, "0.1.0"),
+	ok(e && e->version[0] && !strcmp(e->version, "0.1.0"),
 	   "crosvm: fixed argv and env, stdin /dev/null, no leaked fd (%s)", e ? e->note : "-");
 
 	e = find(f, n, "qemu", "qemu-kvm");
-	ok(e && !e->version_known && strstr(e->note, "64 KiB") && strstr(e->note, "killed"),
+	ok(e && !e->version[0] && strstr(e->note, "64 KiB") && strstr(e->note, "killed"),
 	   "flood: killed, version unknown (%s)", e ? e->note : "-");
 	e = find(f, n, "qemu", "qemu-system-x86_64");
-	ok(e && e->skipped && strstr(e->note, "world-writable") && !e->version_known,
+	ok(e && e->skipped && strstr(e->note, "world-writable") && !e->version[0],
 	   "world-writable: skipped (%s)", e ? e->note : "-");
 	ok(!exists(dir_good, "ran.ww"), "world-writable binary never ran");
 	e = find(f, n, "solo5-hvt", NULL);
@@ -225,15 +217,15 @@ static void test_good_dir(void)
 	ok(e && e->skipped && strstr(e->note, "symlink loop"), "symlink loop: skipped (%s)",
 	   e ? e->note : "-");
 	e = find(f, n, "libkrun", NULL);
-	ok(e && e->version_known && !strcmp(e->version, "1.9.4"), "libkrun.so.1.9.4 by name");
+	ok(e && e->version[0] && !strcmp(e->version, "1.9.4"), "libkrun.so.1.9.4 by name");
 	is_int(count(f, n, "libkrun"), 1, "libkrun.so.1 -> libkrun.so.1.9.4 counted once");
 }
 
 static void test_no_exec(void)
 {
 	const char *const dirs[] = { dir_good, NULL };
-	struct vmm_found f[MAXF];
-	const struct vmm_found *e;
+	struct vmm_seen f[MAXF];
+	const struct vmm_seen *e;
 	char path[128];
 	int n;
 
@@ -241,7 +233,7 @@ static void test_no_exec(void)
 	unlink(path);
 	n = vmm_detect_dirs(dirs, false, false, 10000, f, MAXF);
 	e = find(f, n, "qemu", "qemu-system-aarch64");
-	ok(e && !e->version_known && strstr(e->note, "not allowed"),
+	ok(e && !e->version[0] && strstr(e->note, "not allowed"),
 	   "no exec: version unknown (%s)", e ? e->note : "-");
 	ok(!exists(dir_good, "ran.qemu"), "no exec: nothing ran");
 	is_int(vmm_detect_dirs(dirs, false, false, 0, f, 3), 3, "at most max entries");
@@ -250,8 +242,8 @@ static void test_no_exec(void)
 static void test_hang(void)
 {
 	const char *const dirs[] = { dir_hang, NULL };
-	struct vmm_found f[MAXF];
-	const struct vmm_found *e;
+	struct vmm_seen f[MAXF];
+	const struct vmm_seen *e;
 	char s[512], path[128];
 	int pids[2] = { 0, 0 }, n, got;
 	long t0, took;
@@ -260,11 +252,11 @@ static void test_hang(void)
 	snprintf(s, sizeof(s), "#!/bin/sh\nsleep 1000 &\necho $$ $! > %s/hang.pid\nwait\n",
 		 dir_hang);
 	put(dir_hang, "cloud-hypervisor", 0755, s);
-	t0 = now_ms();
+	t0 = kic_now_ms();
 	n = vmm_detect_dirs(dirs, true, false, 400, f, MAXF);
-	took = now_ms() - t0;
+	took = kic_now_ms() - t0;
 	e = find(f, n, "cloud-hypervisor", NULL);
-	ok(e && !e->version_known && strstr(e->note, "killed"),
+	ok(e && !e->version[0] && strstr(e->note, "killed"),
 	   "hang: killed, version unknown (%s)", e ? e->note : "-");
 	ok(took >= 350 && took < 3000, "hang: killed at the 400 ms deadline (%ld ms)", took);
 	ok(no_children(), "hang: no zombie left");
@@ -282,8 +274,8 @@ static void test_hang(void)
 static void test_trust(void)
 {
 	const char *const dirs[] = { dir_good, NULL };
-	struct vmm_found f[MAXF];
-	const struct vmm_found *e;
+	struct vmm_seen f[MAXF];
+	const struct vmm_seen *e;
 	char path[128], s[128];
 	int n;
 
@@ -396,8 +388,8 @@ static bool has_openat2(void)
 
 static void test_tree(void)
 {
-	struct vmm_found f[MAXF];
-	const struct vmm_found *e;
+	struct vmm_seen f[MAXF];
+	const struct vmm_seen *e;
 	int n;
 
 	make_tree();
@@ -405,16 +397,16 @@ static void test_tree(void)
 	ok(n > 0, "offline tree: found VMMs (%d)", n);
 	ok(!exists(tree, "ran"), "offline tree: nothing ran though exec was allowed");
 	e = find(f, n, "qemu", "qemu-system-aarch64");
-	ok(e && e->version_known && !strcmp(e->version, "7.2.7") && strstr(e->note, "dpkg") &&
+	ok(e && e->version[0] && !strcmp(e->version, "7.2.7") && strstr(e->note, "dpkg") &&
 		   !strcmp(e->path, "/usr/bin/qemu-system-aarch64"),
 	   "QEMU version from dpkg (deb12u18 carries 7.2.7+), path as on the host (%s %s)",
 	   e ? e->version : "-", e ? e->path : "-");
 	is_int(count(f, n, "qemu"), 1, "/bin and /usr/bin are one directory");
 	e = find(f, n, "cloud-hypervisor", NULL);
-	ok(e && !e->version_known && strstr(e->note, "not the live host"),
+	ok(e && !e->version[0] && strstr(e->note, "not the live host"),
 	   "offline, no dpkg entry: version unknown (%s)", e ? e->note : "-");
 	e = find(f, n, "kvmtool", NULL);
-	ok(e && !strcmp(e->path, "/usr/sbin/lkvm") && e->version_known &&
+	ok(e && !strcmp(e->path, "/usr/sbin/lkvm") && e->version[0] &&
 		   !strcmp(e->version, "20210831"),
 	   "kvmtool dated by its \"Memory too large\" string");
 	ok(f[n - 1].name[0], "entries filled");
@@ -425,7 +417,7 @@ static void test_tree(void)
 			if (!strcmp(f[i].name, "kvmtool") &&
 			    !strcmp(f[i].path, "/usr/local/bin/lkvm")) {
 				seen = 1;
-				ok(f[i].version_known && !strcmp(f[i].version, "<20210831") &&
+				ok(f[i].version[0] && !strcmp(f[i].version, "<20210831") &&
 					   strstr(f[i].note, "before"),
 				   "kvmtool without the string: built before 2021-08-31 (%s)",
 				   f[i].note);
@@ -433,7 +425,7 @@ static void test_tree(void)
 		ok(seen, "second kvmtool found");
 	}
 	e = find(f, n, "libvirt", NULL);
-	ok(e && e->version_known && !strcmp(e->version, "7.2.7") && strstr(e->note, "QEMU"),
+	ok(e && e->version[0] && !strcmp(e->version, "7.2.7") && strstr(e->note, "QEMU"),
 	   "libvirt takes its QEMU's version");
 	e = find(f, n, "libkrun", NULL);
 	ok(e && !strcmp(e->version, "1.9.4") &&
@@ -468,10 +460,10 @@ static void test_run_version(void)
 	is_int(vmm_run_version(path, "--version", 2000, out, sizeof(out)), 127,
 	       "missing binary: exit 127 from the child");
 	snprintf(path, sizeof(path), "%s/cloud-hypervisor", dir_hang);
-	t0 = now_ms();
+	t0 = kic_now_ms();
 	is_int(vmm_run_version(path, "--version", 0, out, sizeof(out)), -ETIMEDOUT,
 	       "zero budget: -ETIMEDOUT");
-	took = now_ms() - t0;
+	took = kic_now_ms() - t0;
 	ok(took < 2000, "zero budget: at once (%ld ms)", took);
 	ok(no_children(), "zero budget: reaped");
 

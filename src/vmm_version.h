@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * VMM versions, pure and without the VMM table (vmm_version.c): what stage 1
+ * (vmm_detect.c) and stage 3 (vmm.c) both need.
+ */
+#ifndef KIC_VMM_VERSION_H
+#define KIC_VMM_VERSION_H
+
+#include <stddef.h>
+
+/*
+ * From `--version` output to "7.2.22"; -EINVAL when none, -ERANGE when len is
+ * short. name is a canonical VMM name (vmm.h rows[]; vmm_canonical_name()):
+ * for the VMMs whose output format is known only their marker counts ("QEMU
+ * emulator version "), any other name takes the first dotted number.
+ */
+int vmm_version_parse(const char *name, const char *version_output, char *ver, size_t len);
+
+/* Numeric dotted compare; tolerates a "v" prefix and ignores suffixes ("-rc1", "-12-gabc"). */
+int vmm_version_cmp(const char *a, const char *b);
+
+#endif
