@@ -13,8 +13,6 @@
 #include "parse.h"
 #include "vmm.h"
 
-#define GiB (1ULL << 30)
-
 static void finding(struct assessment *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -31,14 +29,7 @@ static void finding(struct assessment *a, const char *fmt, ...)
 
 static void add_evidence(struct assessment *a, enum pa_source src, int bits, const char *detail)
 {
-	struct pa_evidence *e;
-
-	if (bits <= 0 || a->nevidence >= KIC_MAX_EVIDENCE)
-		return;
-	e = &a->evidence[a->nevidence++];
-	e->source = src;
-	e->bits = bits;
-	snprintf(e->detail, sizeof(e->detail), "%s", detail);
+	pa_evidence_add(a->evidence, &a->nevidence, src, bits, detail);
 }
 
 static int evidence_bits(const struct assessment *a, enum pa_source src)

@@ -289,6 +289,12 @@ const char *vmm_verdict_name(enum vmm_verdict v);
 const char *errno_name(int err); /* "EINVAL"; NULL for 0 */
 int bits_for_top(uint64_t top);	 /* bits to address [0, top) */
 
+#define GiB (1ULL << 30)
+
+/* Appends one PA figure to ev[*n] (at most KIC_MAX_EVIDENCE); bits <= 0 is no figure. */
+void pa_evidence_add(struct pa_evidence *ev, int *n, enum pa_source src, int bits,
+		     const char *detail);
+
 /*
  * The run's one budget, shared by every stage: set by main() (SIGINT,
  * SIGTERM, SIGHUP, SIGQUIT set the flag; --timeout the deadline).

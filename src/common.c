@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Names shared by every stage: enums to the strings the JSON contract uses. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -107,6 +108,19 @@ const char *errno_name(int err)
 		if (names[i].err == err)
 			return names[i].name;
 	return "EUNKNOWN";
+}
+
+void pa_evidence_add(struct pa_evidence *ev, int *n, enum pa_source src, int bits,
+		     const char *detail)
+{
+	struct pa_evidence *e;
+
+	if (bits <= 0 || *n >= KIC_MAX_EVIDENCE)
+		return;
+	e = &ev[(*n)++];
+	e->source = src;
+	e->bits = bits;
+	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
 }
 
 int bits_for_top(uint64_t top)

@@ -47,14 +47,7 @@ void facts_note(struct host_facts *f, const char *fmt, ...)
 
 void facts_add_evidence(struct host_facts *f, enum pa_source src, int bits, const char *detail)
 {
-	struct pa_evidence *e;
-
-	if (bits <= 0 || f->nevidence >= KIC_MAX_EVIDENCE)
-		return;
-	e = &f->evidence[f->nevidence++];
-	e->source = src;
-	e->bits = bits;
-	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
+	pa_evidence_add(f->evidence, &f->nevidence, src, bits, detail);
 }
 
 static void note_read_error(struct host_facts *f, const char *path, int err)

@@ -14,7 +14,6 @@
 
 #include "vmm.h"
 
-#define GiB (1ULL << 30)
 #define MiB (1ULL << 20)
 
 /*
