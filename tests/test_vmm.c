@@ -15,7 +15,6 @@
 #include "tap.h"
 #include "vmm.h"
 
-#define GiB (1ULL << 30)
 #define MiB (1ULL << 20)
 
 /* How a release behaves; the expected verdicts per host follow from it. */
