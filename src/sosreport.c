@@ -17,6 +17,7 @@
 #include "jscan.h"
 #include "sosreport.h"
 #include "vmm_detect.h"
+#include "vmm_version.h"
 
 #define SOS_KLOG_MAX	 (64u << 20) /* a day of a busy journal, no more */
 #define SOS_PKG_MAX	 (16u << 20) /* dpkg -l of a large host is ~2 MiB */
@@ -299,22 +300,6 @@ static int date_version(const char *v, char *out, size_t len)
 	return 0;
 }
 
-/* Upstream part: "1:7.2+dfsg-7" -> "7.2", "7.2.0" -> "7.2.0". */
-static int upstream_version(const char *v, char *out, size_t len)
-{
-	const char *p = strchr(v, ':');
-	size_t n = 0;
-
-	p = p ? p + 1 : v;
-	while (isdigit((unsigned char)p[n]) || p[n] == '.')
-		n++;
-	if (!n || !isdigit((unsigned char)p[0]) || n + 1 > len)
-		return -EINVAL;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
-
 /* "ii  qemu-system-arm:arm64  1:7.2+dfsg-7+deb12u18  arm64  desc" */
 static int dpkg_fields(const char *line, char *name, size_t nlen, char *ver, size_t vlen)
 {
@@ -388,7 +373,7 @@ int sos_package_vmm(const char *line, bool rpm, enum kic_arch arch, struct vmm_s
 		r = date_version(ver, out->version, sizeof(out->version));
 		break;
 	case PV_UPSTREAM:
-		r = upstream_version(ver, out->version, sizeof(out->version));
+		r = vmm_debian_upstream(ver, out->version, sizeof(out->version));
 		break;
 	default:
 		r = 0; /* libvirt: the QEMU's, filled in later */

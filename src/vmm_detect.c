@@ -308,27 +308,11 @@ static int file_contains(int fd, const char *needle)
 	}
 }
 
-/* Upstream part of a Debian version: "1:7.2+dfsg-7+deb12u3" -> "7.2". */
-static int debian_upstream(const char *debver, char *out, size_t len)
-{
-	const char *p = strchr(debver, ':');
-	size_t n = 0;
-
-	p = p ? p + 1 : debver;
-	while (isdigit((unsigned char)p[n]) || p[n] == '.')
-		n++;
-	if (!n || !isdigit((unsigned char)p[0]) || n + 1 > len)
-		return -EINVAL;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return 0;
-}
-
 int vmm_debian_qemu_version(const char *debver, char *out, size_t len)
 {
 	const char *u;
 
-	if (!debver || !out || debian_upstream(debver, out, len) < 0)
+	if (!debver || !out || vmm_debian_upstream(debver, out, len) < 0)
 		return -EINVAL;
 	/*
 	 * Debian bookworm ships "7.2" and adds upstream stable releases as

@@ -125,3 +125,18 @@ int vmm_version_parse(const char *name, const char *version_output, char *ver, s
 		return err;
 	return first_version(version_output, ver, len);
 }
+
+int vmm_debian_upstream(const char *debver, char *out, size_t len)
+{
+	const char *p = strchr(debver, ':');
+	size_t n = 0;
+
+	p = p ? p + 1 : debver;
+	while (isdigit((unsigned char)p[n]) || p[n] == '.')
+		n++;
+	if (!n || !isdigit((unsigned char)p[0]) || n + 1 > len)
+		return -EINVAL;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}

@@ -19,4 +19,11 @@ int vmm_version_parse(const char *name, const char *version_output, char *ver, s
 /* Numeric dotted compare; tolerates a "v" prefix and ignores suffixes ("-rc1", "-12-gabc"). */
 int vmm_version_cmp(const char *a, const char *b);
 
+/*
+ * The upstream part of a Debian package version: "1:7.2+dfsg-7+deb12u3" ->
+ * "7.2", "7.2.0" -> "7.2.0". -EINVAL when it does not start with a number,
+ * or when len is short.
+ */
+int vmm_debian_upstream(const char *debver, char *out, size_t len);
+
 #endif
