@@ -28,8 +28,10 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpuid_arm.h"
+#include "parse.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -295,54 +297,27 @@ void midr_decode(uint32_t midr, struct midr *out)
 	out->revision = midr & 0xf;
 }
 
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /*
- * Hand-rolled rather than strtoull(): that one accepts a sign, skips any
+ * parse_hex_u64() rather than strtoull(): that one accepts a sign, skips any
  * locale's spaces and saturates silently, and sysfs text that is not the
- * kernel's "0x%016llx\n" should be refused, not reinterpreted.
+ * kernel's "0x%016llx\n" should be refused, not reinterpreted. The 0x
+ * prefix is required here.
  */
 int midr_parse(const char *text, uint32_t *midr)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	uint64_t v = 0;
-	int ndigits = 0, d;
-	int wide = 0;
+	uint64_t v;
+	int r;
 
-	if (!p || !midr)
+	if (!text || !midr)
 		return -EINVAL;
-	while (is_space(*p))
-		p++;
-	if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
+	text += strspn(text, " \t\n\r");
+	if (text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
 		return -EINVAL;
-	p += 2;
-	for (; (d = hex_digit(*p)) >= 0; p++, ndigits++) {
-		if (v >> 60)
-			wide = 1; /* keep scanning: garbage after it is still -EINVAL */
-		v = (v << 4) | (unsigned int)d;
-	}
-	if (!ndigits)
-		return -EINVAL;
-	while (is_space(*p))
-		p++;
-	if (*p)
-		return -EINVAL;
+	r = parse_hex_u64(text, &v);
+	if (r)
+		return r;
 	/* MIDR_EL1 is a 64-bit register whose top half is RES0. */
-	if (wide || v > 0xffffffffu)
+	if (v > 0xffffffffu)
 		return -ERANGE;
 	*midr = (uint32_t)v;
 	return 0;
