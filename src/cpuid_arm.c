@@ -49,25 +49,27 @@ struct arm_impl {
 };
 
 static const struct arm_part arm_parts[] = {
-	{ 0xd01, "Cortex-A32", 0 },  /* [lscpu]; AArch32 only */
-	{ 0xd02, "Cortex-A34", 0 },  /* [lscpu] */
-	{ 0xd03, "Cortex-A53", 40 }, /* [cputype]; [TRM DDI0500] §5.1 "maximum supported physical
-					address size is 40 bits"; [qemu] a53 0x00001122 */
-	{ 0xd04, "Cortex-A35",
-	  40 }, /* [cputype]; [qemu] a35 ID_AA64MMFR0 0x00101122, from TRM B2.2 */
+	{ 0xd01, "Cortex-A32", 0 }, /* [lscpu]; AArch32 only */
+	{ 0xd02, "Cortex-A34", 0 }, /* [lscpu] */
+	/* [cputype]; [TRM DDI0500] §5.1 "maximum supported physical address size is 40 bits";
+	   [qemu] a53 0x00001122 */
+	{ 0xd03, "Cortex-A53", 40 },
+	/* [cputype]; [qemu] a35 ID_AA64MMFR0 0x00101122, from TRM B2.2 */
+	{ 0xd04, "Cortex-A35", 40 },
 	{ 0xd05, "Cortex-A55", 40 }, /* [cputype]; [qemu] a55 ID_AA64MMFR0 0x0000000000101122 */
 	{ 0xd06, "Cortex-A65", 0 },  /* [lscpu]; PA size not verified */
 	{ 0xd07, "Cortex-A57", 44 }, /* [cputype]; [qemu] a57 ID_AA64MMFR0 0x00001124 */
-	{ 0xd08, "Cortex-A72", 44 }, /* [cputype]; [TRM 100095_0002_03] Table 4-35 PARange 0x4
-					"44-bit"; [hw] cortexa72-host-ubuntu (RPi 4) PARange 0x4 */
-	{ 0xd09, "Cortex-A73", 0 },  /* [cputype]; PA size not verified */
-	{ 0xd0a, "Cortex-A75", 0 },  /* [cputype]; PA size not verified */
-	{ 0xd0b, "Cortex-A76",
-	  40 }, /* [cputype]; [TRM 100798_0301] B2.58 PARange 0x2 "40 bits"; [qemu] a76 0x101122 */
-	{ 0xd0c, "Neoverse-N1", 48 }, /* [cputype]; [qemu] neoverse-n1 0x101125; [hw]
-					 ampere-altra-host-ubuntu PARange 0x5 */
-	{ 0xd0d, "Cortex-A77",
-	  40 }, /* [cputype]; [TRM 101111_0101] Table A5-2 "PA size Maximum 40 bits" */
+	/* [cputype]; [TRM 100095_0002_03] Table 4-35 PARange 0x4 "44-bit"; [hw]
+	   cortexa72-host-ubuntu (RPi 4) PARange 0x4 */
+	{ 0xd08, "Cortex-A72", 44 },
+	{ 0xd09, "Cortex-A73", 0 }, /* [cputype]; PA size not verified */
+	{ 0xd0a, "Cortex-A75", 0 }, /* [cputype]; PA size not verified */
+	/* [cputype]; [TRM 100798_0301] B2.58 PARange 0x2 "40 bits"; [qemu] a76 0x101122 */
+	{ 0xd0b, "Cortex-A76", 40 },
+	/* [cputype]; [qemu] neoverse-n1 0x101125; [hw] ampere-altra-host-ubuntu PARange 0x5 */
+	{ 0xd0c, "Neoverse-N1", 48 },
+	/* [cputype]; [TRM 101111_0101] Table A5-2 "PA size Maximum 40 bits" */
+	{ 0xd0d, "Cortex-A77", 40 },
 	{ 0xd0e, "Cortex-A76AE", 0 },  /* [cputype]; PA size not verified */
 	{ 0xd40, "Neoverse-V1", 48 },  /* [cputype]; [qemu] neoverse-v1 0x101125 */
 	{ 0xd41, "Cortex-A78", 0 },    /* [cputype]; PA size not verified */
@@ -75,11 +77,11 @@ static const struct arm_part arm_parts[] = {
 	{ 0xd43, "Cortex-A65AE", 0 },  /* [lscpu] */
 	{ 0xd44, "Cortex-X1", 0 },     /* [cputype]; PA size not verified */
 	{ 0xd46, "Cortex-A510", 0 },   /* [cputype]; PA size not verified */
-	{ 0xd47, "Cortex-A710",
-	  40 }, /* [cputype]; [qemu] a710 ID_AA64MMFR0 0x0000022200101122, from TRM B.4 */
+	/* [cputype]; [qemu] a710 ID_AA64MMFR0 0x0000022200101122, from TRM B.4 */
+	{ 0xd47, "Cortex-A710", 40 },
 	{ 0xd48, "Cortex-X2", 0 }, /* [cputype]; PA size not verified */
-	{ 0xd49, "Neoverse-N2",
-	  48 }, /* [cputype]; [qemu] neoverse-n2 0x0000022200101125, from TRM B.5 */
+	/* [cputype]; [qemu] neoverse-n2 0x0000022200101125, from TRM B.5 */
+	{ 0xd49, "Neoverse-N2", 48 },
 	{ 0xd4a, "Neoverse-E1", 0 },   /* [lscpu]; PA size not verified */
 	{ 0xd4b, "Cortex-A78C", 0 },   /* [cputype]; PA size not verified */
 	{ 0xd4c, "Cortex-X1C", 0 },    /* [cputype] */
@@ -120,13 +122,13 @@ static const struct arm_part cavium_parts[] = {
 };
 
 static const struct arm_part fujitsu_parts[] = {
-	{ 0x001, "A64FX",
-	  40 }, /* [cputype] FUJITSU_CPU_PART_A64FX; [qemu] a64fx ID_AA64MMFR0 0x0000000000001122 */
+	/* [cputype] FUJITSU_CPU_PART_A64FX; [qemu] a64fx ID_AA64MMFR0 0x0000000000001122 */
+	{ 0x001, "A64FX", 40 },
 };
 
 static const struct arm_part hisi_parts[] = {
-	{ 0xd01, "TSV110",
-	  0 }, /* [cputype] HISI_CPU_PART_TSV110 (Kunpeng 920); PA size not verified */
+	/* [cputype] HISI_CPU_PART_TSV110 (Kunpeng 920); PA size not verified */
+	{ 0xd01, "TSV110", 0 },
 	{ 0xd02, "HIP09", 0 }, /* [cputype] */
 	{ 0xd06, "HIP12", 0 }, /* [cputype] */
 };
@@ -148,8 +150,8 @@ static const struct arm_part qcom_parts[] = {
 	{ 0x201, "Kryo", 0 },  /* [lscpu] */
 	{ 0x205, "Kryo", 0 },  /* [lscpu] */
 	{ 0x211, "Kryo", 0 },  /* [lscpu] */
-	{ 0x800, "Falkor-V1/Kryo-2XX-Gold",
-	  0 },				 /* [cputype] FALKOR_V1 and KRYO_2XX_GOLD share 0x800 */
+	/* [cputype] FALKOR_V1 and KRYO_2XX_GOLD share 0x800 */
+	{ 0x800, "Falkor-V1/Kryo-2XX-Gold", 0 },
 	{ 0x801, "Kryo-2XX-Silver", 0 }, /* [cputype] */
 	{ 0x802, "Kryo-3XX-Gold", 0 },	 /* [cputype] */
 	{ 0x803, "Kryo-3XX-Silver", 0 }, /* [cputype] */
@@ -183,20 +185,20 @@ static const struct arm_part marvell_parts[] = {
 static const struct arm_part apple_parts[] = {
 	{ 0x020, "Icestorm-A14", 0 },  /* [lscpu] */
 	{ 0x021, "Firestorm-A14", 0 }, /* [lscpu] */
-	{ 0x022, "Icestorm-M1",
-	  36 }, /* [cputype] APPLE_CPU_PART_M1_ICESTORM; [asahi] SoC minimum 36 */
-	{ 0x023, "Firestorm-M1",
-	  36 }, /* [cputype] APPLE_CPU_PART_M1_FIRESTORM; [hw] applem1-host-macos PARange 0x1 */
+	/* [cputype] APPLE_CPU_PART_M1_ICESTORM; [asahi] SoC minimum 36 */
+	{ 0x022, "Icestorm-M1", 36 },
+	/* [cputype] APPLE_CPU_PART_M1_FIRESTORM; [hw] applem1-host-macos PARange 0x1 */
+	{ 0x023, "Firestorm-M1", 36 },
 	{ 0x024, "Icestorm-M1-Pro", 0 },  /* [cputype]; PA size not published */
 	{ 0x025, "Firestorm-M1-Pro", 0 }, /* [cputype]; PA size not published */
 	{ 0x028, "Icestorm-M1-Max", 0 },  /* [cputype]; PA size not published */
 	{ 0x029, "Firestorm-M1-Max", 0 }, /* [cputype]; PA size not published */
 	{ 0x030, "Blizzard-A15", 0 },	  /* [lscpu] */
 	{ 0x031, "Avalanche-A15", 0 },	  /* [lscpu] */
-	{ 0x032, "Blizzard-M2",
-	  0 }, /* [cputype] APPLE_CPU_PART_M2_BLIZZARD; PA size not published */
-	{ 0x033, "Avalanche-M2",
-	  0 }, /* [cputype] APPLE_CPU_PART_M2_AVALANCHE; PA size not published */
+	/* [cputype] APPLE_CPU_PART_M2_BLIZZARD; PA size not published */
+	{ 0x032, "Blizzard-M2", 0 },
+	/* [cputype] APPLE_CPU_PART_M2_AVALANCHE; PA size not published */
+	{ 0x033, "Avalanche-M2", 0 },
 	{ 0x034, "Blizzard-M2-Pro", 0 },  /* [cputype] */
 	{ 0x035, "Avalanche-M2-Pro", 0 }, /* [cputype] */
 	{ 0x038, "Blizzard-M2-Max", 0 },  /* [cputype] */
@@ -209,8 +211,8 @@ static const struct arm_part faraday_parts[] = {
 };
 
 static const struct arm_part microsoft_parts[] = {
-	{ 0xd49, "Azure-Cobalt-100",
-	  0 }, /* [cputype] "Based on r0p0 of ARM Neoverse N2"; PA not published */
+	/* [cputype] "Based on r0p0 of ARM Neoverse N2"; PA not published */
+	{ 0xd49, "Azure-Cobalt-100", 0 },
 };
 
 static const struct arm_part phytium_parts[] = {
@@ -222,8 +224,8 @@ static const struct arm_part phytium_parts[] = {
 
 static const struct arm_part ampere_parts[] = {
 	/* Ampere Altra is not here: it reports Arm's Neoverse-N1 (MIDR 0x413fd0c1, [hw]). */
-	{ 0xac3, "AmpereOne",
-	  0 }, /* [cputype] AMPERE_CPU_PART_AMPERE1; [lscpu] "Ampere-1"; PA not verified */
+	/* [cputype] AMPERE_CPU_PART_AMPERE1; [lscpu] "Ampere-1"; PA not verified */
+	{ 0xac3, "AmpereOne", 0 },
 	{ 0xac4, "AmpereOne-A", 0 }, /* [cputype] AMPERE_CPU_PART_AMPERE1A; [lscpu] "Ampere-1a" */
 };
 
