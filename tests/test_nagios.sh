@@ -255,20 +255,26 @@ wait "$ngpid" 2>/dev/null
 ngpid=""
 [ -s "$tmp/status.dat" ] || fail "nagios wrote no status.dat: $(tail -5 "$NG/nagios.log")"
 
-# status.dat -> one "name|state|output|long|perf" record per service
+# status.dat -> {service_description: {field: value}}, for both checks below
+cat >"$tmp/statusdat.py" <<'PY'
+def services(path):
+    svc, cur = {}, None
+    for line in open(path, encoding='utf-8', errors='replace'):
+        line = line.rstrip('\n')
+        if line.startswith('servicestatus {'):
+            cur = {}
+        elif line.strip() == '}' and cur is not None:
+            svc[cur.get('service_description')] = cur
+            cur = None
+        elif cur is not None and '=' in line:
+            k, _, v = line.strip().partition('=')
+            cur[k] = v
+    return svc
+PY
 cat >"$tmp/status.py" <<'PY'
 import sys
-svc, cur = {}, None
-for line in open(sys.argv[1], encoding='utf-8', errors='replace'):
-    line = line.rstrip('\n')
-    if line.startswith('servicestatus {'):
-        cur = {}
-    elif line.strip() == '}' and cur is not None:
-        svc[cur.get('service_description')] = cur
-        cur = None
-    elif cur is not None and '=' in line:
-        k, _, v = line.strip().partition('=')
-        cur[k] = v
+from statusdat import services
+svc = services(sys.argv[1])
 s = svc.get(sys.argv[2], {})
 out = open(sys.argv[3], encoding='utf-8').read().rstrip('\n').split('\n')
 status, _, perf = out[0].partition('|')
@@ -374,20 +380,10 @@ EOF
 }
 # svc DATFILE NAME FIELD
 svc() {
-	python3 - "$@" <<'PY'
+	PYTHONPATH="$tmp" python3 - "$@" <<'PY'
 import sys
-svc, cur = {}, None
-for line in open(sys.argv[1], encoding='utf-8', errors='replace'):
-    line = line.rstrip('\n')
-    if line.startswith('servicestatus {'):
-        cur = {}
-    elif line.strip() == '}' and cur is not None:
-        svc[cur.get('service_description')] = cur
-        cur = None
-    elif cur is not None and '=' in line:
-        k, _, v = line.strip().partition('=')
-        cur[k] = v
-print(svc.get(sys.argv[2], {}).get(sys.argv[3], ''))
+from statusdat import services
+print(services(sys.argv[1]).get(sys.argv[2], {}).get(sys.argv[3], ''))
 PY
 }
 
