@@ -16,6 +16,33 @@ static const char *nonempty(const char *s)
 	return s[0] ? s : NULL;
 }
 
+/* A figure that may be unknown: its value when known, else null. */
+static void json_int_or_null(struct json_writer *jw, const char *name, bool known, long long v)
+{
+	if (known)
+		jsonw_int_field(jw, name, v);
+	else
+		jsonw_null_field(jw, name);
+}
+
+static void json_uint_or_null(struct json_writer *jw, const char *name, bool known,
+			      unsigned long long v)
+{
+	if (known)
+		jsonw_uint_field(jw, name, v);
+	else
+		jsonw_null_field(jw, name);
+}
+
+static void json_hex_or_null(struct json_writer *jw, const char *name, bool known,
+			     unsigned long long v)
+{
+	if (known)
+		jsonw_hex_field(jw, name, v);
+	else
+		jsonw_null_field(jw, name);
+}
+
 /* ---- host facts ---- */
 
 static void json_cpu(struct json_writer *jw, const struct cpu_info *c)
@@ -38,10 +65,7 @@ static void json_cpu(struct json_writer *jw, const struct cpu_info *c)
 	jsonw_hex_field(jw, "midr", c->midr);
 	jsonw_string_field(jw, "implementer", arm_implementer_name(m.implementer));
 	jsonw_string_field(jw, "part", arm_part_name(m.implementer, m.partnum));
-	if (pa_bits > 0)
-		jsonw_int_field(jw, "pa_bits", pa_bits);
-	else
-		jsonw_null_field(jw, "pa_bits");
+	json_int_or_null(jw, "pa_bits", pa_bits > 0, pa_bits);
 	jsonw_end_object(jw);
 }
 
@@ -75,18 +99,10 @@ static void json_host(struct json_writer *jw, const struct host_facts *f,
 	for (int i = 0; i < f->ncpus; i++)
 		json_cpu(jw, &f->cpus[i]);
 	jsonw_end_array(jw);
-	if (a->host_pa_bits)
-		jsonw_int_field(jw, "pa_bits", a->host_pa_bits);
-	else
-		jsonw_null_field(jw, "pa_bits");
-	if (f->ram_top)
-		jsonw_hex_field(jw, "ram_top", f->ram_top);
-	else
-		jsonw_null_field(jw, "ram_top");
-	if (f->log_ipa_limit.state == IPA_KNOWN)
-		jsonw_int_field(jw, "log_ipa_limit", f->log_ipa_limit.bits);
-	else
-		jsonw_null_field(jw, "log_ipa_limit");
+	json_int_or_null(jw, "pa_bits", a->host_pa_bits > 0, a->host_pa_bits);
+	json_hex_or_null(jw, "ram_top", f->ram_top != 0, f->ram_top);
+	json_int_or_null(jw, "log_ipa_limit", f->log_ipa_limit.state == IPA_KNOWN,
+			 f->log_ipa_limit.bits);
 	jsonw_string_field(jw, "log_default_warning_comm",
 			   f->log_default_warned ? f->log_default_comm : NULL);
 	json_evidence(jw, a);
@@ -162,14 +178,9 @@ static void json_kvm(struct json_writer *jw, const struct host_facts *f, const s
 	jsonw_int_field(jw, "ipa_limit", ipa_bits(obs->ipa_limit)); /* 0: absent */
 	jsonw_int_field(jw, "nr_memslots", obs->nr_memslots);
 	jsonw_int_field(jw, "max_vcpus", obs->max_vcpus);
-	if (f->arch == ARCH_X86_64 && obs->vm_types >= 0)
-		jsonw_int_field(jw, "vm_types", obs->vm_types);
-	else
-		jsonw_null_field(jw, "vm_types");
-	if (f->arch == ARCH_X86_64)
-		jsonw_int_field(jw, "cpuid_phys_bits", obs->cpuid_phys_bits);
-	else
-		jsonw_null_field(jw, "cpuid_phys_bits");
+	json_int_or_null(jw, "vm_types", f->arch == ARCH_X86_64 && obs->vm_types >= 0,
+			 obs->vm_types);
+	json_int_or_null(jw, "cpuid_phys_bits", f->arch == ARCH_X86_64, obs->cpuid_phys_bits);
 	jsonw_end_object(jw);
 }
 
@@ -239,10 +250,7 @@ static void json_probes(struct json_writer *jw, const struct kvm_obs *obs)
 	jsonw_bool_field(jw, "incomplete", obs->incomplete);
 	jsonw_string_field(jw, "incomplete_reason",
 			   obs->incomplete ? obs->incomplete_reason : NULL);
-	if (obs->probed)
-		jsonw_int_field(jw, "elapsed_ms", obs->elapsed_ms);
-	else
-		jsonw_null_field(jw, "elapsed_ms");
+	json_int_or_null(jw, "elapsed_ms", obs->probed, obs->elapsed_ms);
 	jsonw_end_object(jw);
 }
 
@@ -259,10 +267,8 @@ static void json_whatif(struct json_writer *jw, const struct assessment *a)
 	jsonw_start_object(jw);
 	jsonw_string_field(jw, "arch", kic_arch_name(a->judged_arch));
 	jsonw_bool_field(jw, "other_host", a->other_host);
-	if (a->whatif_ipa_limit.state == IPA_KNOWN)
-		jsonw_int_field(jw, "ipa_limit", a->whatif_ipa_limit.bits);
-	else
-		jsonw_null_field(jw, "ipa_limit");
+	json_int_or_null(jw, "ipa_limit", a->whatif_ipa_limit.state == IPA_KNOWN,
+			 a->whatif_ipa_limit.bits);
 	jsonw_string_field(jw, "kernel", nonempty(a->whatif_kernel));
 	jsonw_string_field(jw, "judged_host", a->judged_host);
 	jsonw_end_object(jw);
@@ -274,24 +280,16 @@ static void json_assessment(struct json_writer *jw, const struct assessment *a)
 	jsonw_string_field(jw, "kernel_behaviour", kernel_behaviour_name(a->behaviour));
 	jsonw_bool_field(jw, "kernel_behaviour_measured", a->behaviour_measured);
 	jsonw_string_field(jw, "kernel_behaviour_basis", a->behaviour_basis);
-	if (a->ipa_limit.state == IPA_KNOWN)
-		jsonw_int_field(jw, "assessed_ipa_limit", a->ipa_limit.bits);
-	else
-		jsonw_null_field(jw, "assessed_ipa_limit");
-	if (a->max_guest_ram)
-		jsonw_uint_field(jw, "max_guest_ram", a->max_guest_ram);
-	else
-		jsonw_null_field(jw, "max_guest_ram");
+	json_int_or_null(jw, "assessed_ipa_limit", a->ipa_limit.state == IPA_KNOWN,
+			 a->ipa_limit.bits);
+	json_uint_or_null(jw, "max_guest_ram", a->max_guest_ram != 0, a->max_guest_ram);
 	jsonw_bool_field(jw, "log_warning_spent", a->log_warning_spent);
 }
 
 /* The memory map the verdict was judged on (vmm.c), what --map draws. */
 static void json_regions(struct json_writer *jw, const struct vmm_result *v)
 {
-	if (v->map_bits)
-		jsonw_int_field(jw, "map_ipa_bits", v->map_bits);
-	else
-		jsonw_null_field(jw, "map_ipa_bits");
+	json_int_or_null(jw, "map_ipa_bits", v->map_bits > 0, v->map_bits);
 	jsonw_name(jw, "regions");
 	jsonw_start_array(jw);
 	for (int i = 0; i < v->nregions; i++) {
@@ -320,10 +318,7 @@ static void json_vmm(struct json_writer *jw, const struct vmm_result *v)
 	jsonw_string_field(jw, "reason", v->reason);
 	jsonw_string_field(jw, "fix", nonempty(v->fix));
 	jsonw_bool_field(jw, "what_if", v->what_if);
-	if (v->max_guest_ram)
-		jsonw_uint_field(jw, "max_guest_ram", v->max_guest_ram);
-	else
-		jsonw_null_field(jw, "max_guest_ram");
+	json_uint_or_null(jw, "max_guest_ram", v->max_guest_ram != 0, v->max_guest_ram);
 	json_regions(jw, v);
 	jsonw_end_object(jw);
 }
