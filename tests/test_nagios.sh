@@ -237,22 +237,29 @@ if out=$(nagios4 -v "$NG/nagios.cfg" 2>&1); then pass "nagios4 -v accepts the ch
 else fail "nagios4 -v: $(echo "$out" | grep -i error)"; fi
 nagios4 "$NG/nagios.cfg" >"$NG/console.log" 2>&1 &
 ngpid=$!
-# Nagios spreads the first checks over the interval: force each one now.
-for _ in $(seq 1 50); do [ -p "$NG/nagios.cmd" ] && break; sleep 0.1; done
-now=$(date +%s)
-while read -r name want args; do
-	echo "[$now] SCHEDULE_FORCED_SVC_CHECK;kvmhost;$name;$now" >"$NG/nagios.cmd"
-done <"$tmp/cases"
-ncases=$(wc -l <"$tmp/cases")
-for _ in $(seq 1 100); do
-	n=$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)
-	[ "${n:-0}" -ge "$ncases" ] && break
-	sleep 0.3
-done
-cp "$NG/status.dat" "$tmp/status.dat" 2>/dev/null
-kill "$ngpid" 2>/dev/null
-wait "$ngpid" 2>/dev/null
-ngpid=""
+# collect DEST SERVICE...: Nagios spreads the first checks over the interval,
+# so force each service's check now, wait until all ran (30 s at most), keep
+# status.dat as DEST and stop the daemon.
+collect() {
+	dest=$1
+	shift
+	for _ in $(seq 1 50); do [ -p "$NG/nagios.cmd" ] && break; sleep 0.1; done
+	now=$(date +%s)
+	for s in "$@"; do
+		echo "[$now] SCHEDULE_FORCED_SVC_CHECK;kvmhost;$s;$now" >"$NG/nagios.cmd"
+	done
+	for _ in $(seq 1 100); do
+		n=$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)
+		[ "${n:-0}" -ge $# ] && break
+		sleep 0.3
+	done
+	cp "$NG/status.dat" "$dest" 2>/dev/null
+	kill "$ngpid" 2>/dev/null
+	wait "$ngpid" 2>/dev/null
+	ngpid=""
+}
+# shellcheck disable=SC2046
+collect "$tmp/status.dat" $(awk 'NF { print $1 }' "$tmp/cases")
 [ -s "$tmp/status.dat" ] || fail "nagios wrote no status.dat: $(tail -5 "$NG/nagios.log")"
 
 # status.dat -> {service_description: {field: value}}, for both checks below
@@ -343,21 +350,8 @@ ngrun() {
 	for b; do binds="$binds mount --bind ${b%%:*} ${b#*:} &&"; done
 	unshare -m sh -c "$binds exec nagios4 $NG/lp-nagios.cfg" >"$NG/lp-console.log" 2>&1 &
 	ngpid=$!
-	for _ in $(seq 1 50); do [ -p "$NG/nagios.cmd" ] && break; sleep 0.1; done
-	now=$(date +%s)
-	for s in $(sed -n 's/^  service_description //p' "$NG/lp-services"); do
-		echo "[$now] SCHEDULE_FORCED_SVC_CHECK;kvmhost;$s;$now" >"$NG/nagios.cmd"
-	done
-	want=$(grep -c '^  service_description ' "$NG/lp-services")
-	for _ in $(seq 1 100); do
-		n=$(grep -c 'has_been_checked=1' "$NG/status.dat" 2>/dev/null)
-		[ "${n:-0}" -ge "$want" ] && break
-		sleep 0.3
-	done
-	cp "$NG/status.dat" "$tmp/$run.dat" 2>/dev/null
-	kill "$ngpid" 2>/dev/null
-	wait "$ngpid" 2>/dev/null
-	ngpid=""
+	# shellcheck disable=SC2046
+	collect "$tmp/$run.dat" $(sed -n 's/^  service_description //p' "$NG/lp-services")
 }
 lpservice() { # NAME COMMAND_LINE
 	cat <<EOF
