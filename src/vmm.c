@@ -827,8 +827,8 @@ struct judgement {
 
 /* The host as the judge sees it. */
 struct host {
-	int L;	    /* the limit; 0 cap absent; -1 unknown */
-	bool small; /* the limit is known to be below 40, even if its value is not */
+	struct ipa_limit limit; /* unknown where the kernel says 40 fits: known 40 */
+	bool small;		/* the limit is known to be below 40, even if its value is not */
 	enum kernel_behaviour kb;
 	uint64_t ram_cap; /* vmm_env.ram_cap */
 	uint64_t ram;	  /* RAM to place: vmm_env.ram_size, else the row's default; 0 unknown */
@@ -1020,7 +1020,8 @@ static void type0_small(const struct vmm_range *r, const char *label, const stru
 {
 	char lim[24];
 
-	snprintf(lim, sizeof(lim), h->L > 0 ? "%d-bit" : "below-40-bit", h->L);
+	snprintf(lim, sizeof(lim), h->limit.state == IPA_KNOWN ? "%d-bit" : "below-40-bit",
+		 ipa_bits(h->limit));
 	switch (h->kb) {
 	case KB_DEFAULT_REJECTED:
 		j->v = VV_FAILS;
@@ -1048,14 +1049,14 @@ static void type0_small(const struct vmm_range *r, const char *label, const stru
 			 r->fix ? r->fix : "a VMM that asks for the size");
 		return;
 	case KB_DEFAULT_CAPPED:
-		if (h->L > 0) {
+		if (h->limit.state == IPA_KNOWN) {
 			char how[80];
 
 			snprintf(how, sizeof(how),
 				 "creates VM type 0 and pKVM gives it the host's "
 				 "%d bits",
-				 h->L);
-			fit_map(r, label, how, h->L, false, h, j);
+				 h->limit.bits);
+			fit_map(r, label, how, h->limit.bits, false, h, j);
 			return;
 		}
 		break;
@@ -1074,7 +1075,7 @@ static void type0_small(const struct vmm_range *r, const char *label, const stru
 static void judge_type0(const struct vmm_range *r, const char *label, const struct host *h,
 			struct judgement *j)
 {
-	if (h->L >= KIC_DEFAULT_IPA) {
+	if (ipa_bits(h->limit) >= KIC_DEFAULT_IPA) {
 		fit_map(r, label, "creates VM type 0 (40 bits)", KIC_DEFAULT_IPA, false, h, j);
 		return;
 	}
@@ -1082,12 +1083,12 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 		type0_small(r, label, h, j);
 		return;
 	}
-	if (h->L == 0 && h->kb == KB_DEFAULT_FITS) {
+	if (h->limit.state == IPA_ABSENT && h->kb == KB_DEFAULT_FITS) {
 		fit_map(r, label, "gets VM type 0 (40 bits; kernel without IPA sizes)",
 			KIC_DEFAULT_IPA, false, h, j);
 		return;
 	}
-	if (h->L == 0 && h->kb == KB_DEFAULT_HANGS && r->no_vcpu) {
+	if (h->limit.state == IPA_ABSENT && h->kb == KB_DEFAULT_HANGS && r->no_vcpu) {
 		j->v = VV_WORKS;
 		snprintf(j->reason, sizeof(j->reason),
 			 "%s gets VM type 0 from a kernel without IPA sizes; the probe VM never "
@@ -1095,7 +1096,7 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 			 label);
 		return;
 	}
-	if (h->L == 0 && h->kb == KB_DEFAULT_HANGS) {
+	if (h->limit.state == IPA_ABSENT && h->kb == KB_DEFAULT_HANGS) {
 		j->v = VV_HANGS;
 		snprintf(j->reason, sizeof(j->reason),
 			 "%s gets VM type 0 from a kernel without IPA sizes (<4.20) on a CPU with "
@@ -1107,14 +1108,16 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 	j->v = VV_UNKNOWN;
 	snprintf(j->reason, sizeof(j->reason),
 		 "%s %s; the host's IPA limit is unknown (works from 40 bits)", label,
-		 h->L == 0 ? "gets VM type 0 (kernel without IPA sizes)" : choice_text(r->choice));
+		 h->limit.state == IPA_ABSENT ? "gets VM type 0 (kernel without IPA sizes)"
+					      : choice_text(r->choice));
 }
 
 /* VMMs that pass a size; the limit is known or known to be below 40. */
 static void judge_sized(const struct vmm_range *r, const char *label, const struct host *h,
 			struct judgement *j)
 {
-	int L = h->L > 0 ? (h->L < 32 ? 32 : h->L) : -1;
+	int bits = ipa_bits(h->limit);
+	int L = h->limit.state == IPA_KNOWN ? (bits < 32 ? 32 : bits) : -1;
 	char msg[160], how[96];
 	struct placed p;
 	int M;
@@ -1137,20 +1140,20 @@ static void judge_sized(const struct vmm_range *r, const char *label, const stru
 static void judge_known_choice(const struct vmm_range *r, const char *label, const struct host *h,
 			       struct judgement *j)
 {
-	int L = h->L < 32 ? 32 : h->L;
+	int bits = ipa_bits(h->limit);
 
 	memset(j, 0, sizeof(*j));
 	/* The map against the host's limit, or type 0's 40 bits below it; fit_map()
 	 * sets the size the VM really gets. */
 	j->mr = r;
 	j->mram = h->ram;
-	j->mbits = h->L > 0 ? vm_bits(r, L) : 0;
+	j->mbits = h->limit.state == IPA_KNOWN ? vm_bits(r, bits < 32 ? 32 : bits) : 0;
 	/* Without the cap every VMM falls back to type 0. */
-	if (r->choice == VMM_IPA_TYPE0 || h->L == 0) {
+	if (r->choice == VMM_IPA_TYPE0 || h->limit.state == IPA_ABSENT) {
 		judge_type0(r, label, h, j);
 		return;
 	}
-	if (h->L >= KIC_DEFAULT_IPA || h->small) {
+	if (bits >= KIC_DEFAULT_IPA || h->small) {
 		judge_sized(r, label, h, j);
 		return;
 	}
@@ -1163,19 +1166,17 @@ static void judge_known_choice(const struct vmm_range *r, const char *label, con
 
 static struct host host_of(const struct vmm_env *env)
 {
-	struct host h = { ipa_bits(env->ipa_limit), false, env->kb, env->ram_cap, env->ram_size };
+	struct host h = { env->ipa_limit, false, env->kb, env->ram_cap, env->ram_size };
+	bool unknown = h.limit.state == IPA_UNKNOWN;
 
-	if (env->ipa_limit.state == IPA_UNKNOWN)
-		h.L = -1;
-
-	if (h.L > 0 && h.L < KIC_DEFAULT_IPA)
+	if (h.limit.state == IPA_KNOWN && h.limit.bits < KIC_DEFAULT_IPA)
 		h.small = true;
 	/* The kernel behaviour alone tells which side of 40 an unknown limit is. */
-	if (h.L < 0 &&
+	if (unknown &&
 	    (h.kb == KB_DEFAULT_REJECTED || h.kb == KB_DEFAULT_HANGS || h.kb == KB_DEFAULT_CAPPED))
 		h.small = true;
-	if (h.L < 0 && h.kb == KB_DEFAULT_FITS)
-		h.L = KIC_DEFAULT_IPA;
+	if (unknown && h.kb == KB_DEFAULT_FITS)
+		h.limit = ipa_known(KIC_DEFAULT_IPA);
 	return h;
 }
 
