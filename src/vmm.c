@@ -1112,6 +1112,19 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 					      : choice_text(r->choice));
 }
 
+/*
+ * The IPA bits range r's default map needs. Never inlined: its map is off the
+ * stack again before fit_map() places its own (a small RLIMIT_STACK).
+ */
+static __attribute__((noinline)) int map_bits(const struct vmm_range *r, const struct host *h,
+					      int L)
+{
+	struct placed p;
+
+	place_for(r, h, L > 0 ? L : 0, &p);
+	return placed_bits(&p);
+}
+
 /* VMMs that pass a size; the limit is known or known to be below 40. */
 static void judge_sized(const struct vmm_range *r, const char *label, const struct host *h,
 			struct judgement *j)
@@ -1119,12 +1132,9 @@ static void judge_sized(const struct vmm_range *r, const char *label, const stru
 	int bits = ipa_bits(h->limit);
 	int L = h->limit.state == IPA_KNOWN ? (bits < 32 ? 32 : bits) : -1;
 	char msg[160], how[96];
-	struct placed p;
-	int M;
-
 	/* A fixed map asks for what its regions need: any default one beyond fails it. */
-	place_for(r, h, L > 0 ? L : 0, &p);
-	M = placed_bits(&p);
+	int M = map_bits(r, h, L);
+
 	if (r->choice == VMM_IPA_FIXED_MAP && (L < 0 || M > L)) {
 		j->v = VV_FAILS;
 		expand(msg, sizeof(msg), r->size_fail ? r->size_fail : "EINVAL", L, M);
@@ -1295,8 +1305,12 @@ static void judge_unknown_version(const struct vmm_row *row, const char *given,
 	snprintf(j->fix, sizeof(j->fix), "%s", row->version_hint);
 }
 
-/* The map the verdict was judged on, and where RAM ends at its largest there. */
-static void map_out(const struct judgement *j, uint64_t cap, struct vmm_result *out)
+/*
+ * The map the verdict was judged on, and where RAM ends at its largest there.
+ * Not inlined: its map would sit in vmm_judge()'s frame below the whole judge.
+ */
+static __attribute__((noinline)) void map_out(const struct judgement *j, uint64_t cap,
+					      struct vmm_result *out)
 {
 	struct placed p;
 	uint64_t max;
