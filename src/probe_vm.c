@@ -136,7 +136,8 @@ static int arm_timer(timer_t *t, long ms)
  */
 static int run_vcpu(int vcpu_fd, void *run_map, long watchdog_ms, bool full, struct kvm_obs *obs)
 {
-	struct sigaction sa = { .sa_handler = on_watchdog }, old;
+	/* SA_ONSTACK: on main()'s signal stack (kvm-ipa-check.c), if there is one */
+	struct sigaction sa = { .sa_handler = on_watchdog, .sa_flags = SA_ONSTACK }, old;
 	struct kvm_run *run = run_map;
 	struct vcpu_run *r = &obs->run;
 	long start = kic_now_ms();
