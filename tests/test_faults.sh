@@ -214,6 +214,63 @@ rc=$?
 	fail "11: ulimit -s 20: killed by signal $((rc - 128))"
 rm -rf "$(dirname "$big")"
 
+# ---- 11: a small stack: the run fits or says UNKNOWN, never a SIGSEGV -------
+# The kernel counts RLIMIT_STACK from the stack's top, above the environment
+# and a gap it picks at random (up to 8 KiB on x86-64): each limit runs many
+# times, with env -i so the environment is small and known. Runs alternate
+# the full probe when /dev/kvm is there (-q: the same probes, only the
+# verdict line printed) and the deepest path, a VMM judged (a what-if).
+STKENV="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+stk_judge="--ipa-limit 36 --kernel 6.1.0 --vmm qemu=8.0"
+stk_ref0=$($STKENV "$BIN" -q 2>/dev/null)
+stk_rc0=$?
+stk_ref1=$($STKENV "$BIN" -q $stk_judge 2>/dev/null)
+stk_rc1=$?
+stack_runs() { # KIB RUNS: sets stk_ok (answered), stk_small (refused), stk_bad
+	stk_kib=$1 stk_n=$2 stk_ok=0 stk_small=0 stk_bad="" i=0
+	while [ $i -lt "$stk_n" ]; do
+		i=$((i + 1))
+		if [ $((i % 2)) -eq 0 ]; then
+			set -- -q
+			ref=$stk_ref0 refrc=$stk_rc0
+		else
+			set -- -q $stk_judge
+			ref=$stk_ref1 refrc=$stk_rc1
+		fi
+		$STKENV sh -c 'ulimit -s $1 && shift && exec "$@"' _ "$stk_kib" "$BIN" "$@" >"$tmp/stk.out" 2>"$tmp/stk.err"
+		rc=$?
+		if [ $rc -eq "$refrc" ] && [ "$(cat "$tmp/stk.out")" = "$ref" ] && [ ! -s "$tmp/stk.err" ]; then
+			stk_ok=$((stk_ok + 1))
+		elif [ $rc -eq 3 ] && [ ! -s "$tmp/stk.out" ] &&
+			grep -q "^kvm-ipa-check: stack limit too small: RLIMIT_STACK (ulimit -s) $stk_kib KiB leaves [0-9]* KiB" "$tmp/stk.err"; then
+			stk_small=$((stk_small + 1))
+		else
+			stk_bad="$stk_bad run $i ($*): exit $rc $(head -c 100 "$tmp/stk.err");"
+		fi
+	done
+}
+[ $stk_rc0 -lt 4 ] && [ -n "$stk_ref0" ] && [ $stk_rc1 -lt 4 ] && [ -n "$stk_ref1" ] ||
+	fail "11: the reference runs: exit $stk_rc0, $stk_rc1"
+stack_runs 24 60 # the smallest limit the man page promises (NOTES)
+[ $stk_ok -eq 60 ] && pass "11: ulimit -s 24, 60 runs: every one answered as without a limit" ||
+	fail "11: ulimit -s 24: $stk_ok of 60 answered, $stk_small refused;$stk_bad"
+stack_runs 16 60 # below it: fits or refuses, by where the stack starts
+[ -z "$stk_bad" ] && pass "11: ulimit -s 16, 60 runs: $stk_ok answered, $stk_small said the stack is too small (exit 3), none crashed" ||
+	fail "11: ulimit -s 16:$stk_bad"
+# Too small: the stack start not randomised (setarch -R) so it is refused every time.
+if command -v setarch >/dev/null && setarch -R true 2>/dev/null; then
+	$STKENV setarch -R sh -c 'ulimit -s 8 && exec "$1" --json' _ "$BIN" >"$tmp/stk.out" 2>"$tmp/stk.err"
+	is "$?" 3 "11: ulimit -s 8: UNKNOWN (exit 3), not a SIGSEGV"
+	contains "$(cat "$tmp/stk.err")" "stack limit too small: RLIMIT_STACK (ulimit -s) 8 KiB leaves" \
+		"11: ulimit -s 8: says the stack limit is too small"
+	[ ! -s "$tmp/stk.out" ] && pass "11: ulimit -s 8: no half report on stdout" || fail "11: ulimit -s 8: stdout: $(head -c 200 "$tmp/stk.out")"
+	$STKENV setarch -R sh -c 'ulimit -s 8 && exec "$1" --nagios' _ "$BIN" >"$tmp/stk.out" 2>/dev/null
+	is "$?" 3 "11: ulimit -s 8 --nagios: exit 3"
+	contains "$(head -n 1 "$tmp/stk.out")" "UNKNOWN - stack limit too small" "11: ulimit -s 8 --nagios: the status line says why"
+else
+	pass "11: setarch -R not usable here: the too-small stack case skipped"
+fi
+
 # ---- 2: confinement without openat2 (ENOSYS, EPERM as seccomp gives) -------
 host=$tmp/host-secret
 echo "HOSTSECRET" >"$host"
