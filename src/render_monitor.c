@@ -28,12 +28,18 @@ static bool size_measured(const struct ipa_probe *p)
 	return p->result == PR_CREATED || p->result == PR_REJECTED;
 }
 
-static int created_sizes(const struct kvm_obs *obs)
+/* How many explicit IPA sizes KVM accepted; -1 when some size (or all) went unmeasured. */
+static int accepted_sizes(const struct kvm_obs *obs)
 {
 	int n = 0;
 
-	for (int i = 0; i < obs->nipa; i++)
+	if (!obs->nipa) /* none tried: x86, no limit known, or a probe cut short */
+		return -1;
+	for (int i = 0; i < obs->nipa; i++) {
+		if (!size_measured(&obs->ipa[i]))
+			return -1; /* a partial count would graph as a drop */
 		n += obs->ipa[i].result == PR_CREATED;
+	}
 	return n;
 }
 
@@ -50,12 +56,12 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 	fputs(" |", out);
 	if (a->ipa_limit.state == IPA_KNOWN)
 		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit.bits);
-	if (a->host_pa_bits)
+	if (a->host_pa_bits > 0)
 		fprintf(out, " host_pa_bits=%d;;;32;52", a->host_pa_bits);
-	if (obs->probed) {
-		fprintf(out, " accepted_sizes=%d;;;0;", created_sizes(obs));
+	if (obs->probed && accepted_sizes(obs) >= 0)
+		fprintf(out, " accepted_sizes=%d;;;0;", accepted_sizes(obs));
+	if (obs->probed)
 		fprintf(out, " probe_time=%.3fs;;;0;", (double)obs->elapsed_ms / 1000.0);
-	}
 	fputc('\n', out);
 	/* Long output: one line per VMM and finding. */
 	for (int i = 0; i < a->nvmms; i++) {
