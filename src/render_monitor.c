@@ -22,12 +22,24 @@ static void nagios_text(FILE *out, const char *s)
 		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s == ';' ? ',' : *s, out);
 }
 
-static int created_sizes(const struct kvm_obs *obs)
+/* KVM answered: a VM was created or refused. Not tried, or a fault, is not a measurement. */
+static bool size_measured(const struct ipa_probe *p)
+{
+	return p->result == PR_CREATED || p->result == PR_REJECTED;
+}
+
+/* How many explicit IPA sizes KVM accepted; -1 when some size (or all) went unmeasured. */
+static int accepted_sizes(const struct kvm_obs *obs)
 {
 	int n = 0;
 
-	for (int i = 0; i < obs->nipa; i++)
+	if (!obs->nipa) /* none tried: x86, no limit known, or a probe cut short */
+		return -1;
+	for (int i = 0; i < obs->nipa; i++) {
+		if (!size_measured(&obs->ipa[i]))
+			return -1; /* a partial count would graph as a drop */
 		n += obs->ipa[i].result == PR_CREATED;
+	}
 	return n;
 }
 
@@ -44,12 +56,12 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 	fputs(" |", out);
 	if (a->ipa_limit.state == IPA_KNOWN)
 		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit.bits);
-	if (a->host_pa_bits)
+	if (a->host_pa_bits > 0)
 		fprintf(out, " host_pa_bits=%d;;;32;52", a->host_pa_bits);
-	if (obs->probed) {
-		fprintf(out, " accepted_sizes=%d;;;0;", created_sizes(obs));
+	if (obs->probed && accepted_sizes(obs) >= 0)
+		fprintf(out, " accepted_sizes=%d;;;0;", accepted_sizes(obs));
+	if (obs->probed)
 		fprintf(out, " probe_time=%.3fs;;;0;", (double)obs->elapsed_ms / 1000.0);
-	}
 	fputc('\n', out);
 	/* Long output: one line per VMM and finding. */
 	for (int i = 0; i < a->nvmms; i++) {
@@ -126,41 +138,76 @@ static void prom_vmms(FILE *out, const struct assessment *a)
 	}
 }
 
+static void prom_sizes(FILE *out, const struct kvm_obs *obs)
+{
+	bool head = false;
+
+	for (int i = 0; i < obs->nipa; i++) {
+		const struct ipa_probe *p = &obs->ipa[i];
+
+		if (!size_measured(p))
+			continue; /* skipped (time budget, fault): unknown, not refused */
+		if (!head)
+			prom_head(out, "kvm_ipa_size_accepted",
+				  "1 if a VM of this IPA size was created, 0 if KVM refused it; no "
+				  "sample for a size not tried.");
+		head = true;
+		fprintf(out, "kvm_ipa_size_accepted{bits=\"%d\"} %d\n", p->bits,
+			p->result == PR_CREATED);
+	}
+}
+
+/*
+ * JSON's null is no sample here, never a 0 or -1: a dashboard cannot tell
+ * a 0 from "not known", and an absent series is what PromQL treats as
+ * missing. Only figures that were measured or read are exported.
+ */
 void render_prometheus(FILE *out, const struct kvm_obs *obs, const struct assessment *a)
 {
 	prom_head(out, "kvm_ipa_status", "Overall status: 0 ok, 1 warning, 2 critical, 3 unknown.");
 	fprintf(out, "kvm_ipa_status %d\n", a->status);
-	/* Sizes in bits, but no _bits suffix: promtool's lint reserves it for the unit. */
-	prom_head(out, "kvm_ipa_size_limit",
-		  "Guest IPA size limit in address bits (KVM_CAP_ARM_VM_IPA_SIZE); 0 when absent.");
-	fprintf(out, "kvm_ipa_size_limit %d\n", ipa_bits(a->ipa_limit));
-	prom_head(out, "kvm_ipa_host_pa_size", "The CPU's physical address size in address bits.");
-	fprintf(out, "kvm_ipa_host_pa_size %d\n", a->host_pa_bits);
+	/*
+	 * Sizes in bits, but no _bits suffix: promtool's lint reserves it for
+	 * the unit. No limit sample when it is unknown, nor when KVM has none
+	 * (x86, arm64 before 4.20): JSON's assessed_ipa_limit is null for both.
+	 */
+	if (a->ipa_limit.state == IPA_KNOWN) {
+		prom_head(out, "kvm_ipa_size_limit",
+			  "Guest IPA size limit in address bits (KVM_CAP_ARM_VM_IPA_SIZE); no "
+			  "sample when unknown or when KVM has none (x86).");
+		fprintf(out, "kvm_ipa_size_limit %d\n", a->ipa_limit.bits);
+	}
+	if (a->host_pa_bits > 0) {
+		prom_head(out, "kvm_ipa_host_pa_size",
+			  "The CPU's physical address size in address bits; no sample when "
+			  "unknown.");
+		fprintf(out, "kvm_ipa_host_pa_size %d\n", a->host_pa_bits);
+	}
 	prom_head(out, "kvm_ipa_kernel_behaviour",
 		  "Type-0 behaviour of the kernel (1 for the one that applies).");
 	fprintf(out, "kvm_ipa_kernel_behaviour{behaviour=\"%s\",measured=\"%d\"} 1\n",
 		kernel_behaviour_name(a->behaviour), a->behaviour_measured);
-	if (obs->probed && obs->default_vm.result != PR_SKIPPED) {
-		prom_head(out, "kvm_ipa_default_vm_ok", "1 if KVM_CREATE_VM(0) created a VM.");
+	if (obs->probed && size_measured(&obs->default_vm)) {
+		prom_head(out, "kvm_ipa_default_vm_ok",
+			  "1 if KVM_CREATE_VM(0) created a VM, 0 if KVM refused it.");
 		fprintf(out, "kvm_ipa_default_vm_ok %d\n", obs->default_vm.result == PR_CREATED);
 	}
-	if (obs->nipa) {
-		prom_head(out, "kvm_ipa_size_accepted", "1 if a VM of this IPA size was created.");
-		for (int i = 0; i < obs->nipa; i++)
-			fprintf(out, "kvm_ipa_size_accepted{bits=\"%d\"} %d\n", obs->ipa[i].bits,
-				obs->ipa[i].result == PR_CREATED);
-	}
+	prom_sizes(out, obs);
 	if (obs->probed && obs->run.result != RUN_SKIPPED && obs->run.result != RUN_NOT_RUN) {
 		prom_head(out, "kvm_ipa_vcpu_run_ok", "1 if one guest instruction exited to MMIO.");
 		fprintf(out, "kvm_ipa_vcpu_run_ok %d\n", run_reached_mmio(&obs->run));
 	}
-	if (a->max_guest_ram) { /* JSON's null: no sample, not a 0 */
+	if (a->max_guest_ram) {
 		prom_head(out, "kvm_ipa_max_guest_ram_bytes",
 			  "Largest guest RAM that fits above 2 GiB.");
 		fprintf(out, "kvm_ipa_max_guest_ram_bytes %llu\n",
 			(unsigned long long)a->max_guest_ram);
 	}
 	prom_vmms(out, a);
-	prom_head(out, "kvm_ipa_probe_duration_seconds", "Time spent probing /dev/kvm.");
-	fprintf(out, "kvm_ipa_probe_duration_seconds %.3f\n", (double)obs->elapsed_ms / 1000.0);
+	if (obs->probed) { /* JSON's probes.elapsed_ms is null: nothing was timed */
+		prom_head(out, "kvm_ipa_probe_duration_seconds",
+			  "Time spent probing /dev/kvm; no sample when it was not probed.");
+		fprintf(out, "kvm_ipa_probe_duration_seconds %.3f\n",
+			(double)obs->elapsed_ms / 1000.0);
+	}
 }

@@ -4,10 +4,10 @@
 # arm64 Build-Depends), lintian on it (no errors, no warnings), its files,
 # the ELF architecture of the binary and its dependencies, and the packaged
 # binary run under qemu-user (qemu-aarch64 with the arm64 multiarch
-# libraries) on an offline 36-bit arm64 tree. Running it on real arm64 KVM
-# is the arm64 matrix's job: KIC_ARM64_DEB_BIN=FILE keeps the binary
-# extracted from the .deb for it (tests/arm64/run-matrix reads
-# KIC_ARM64_BIN).
+# libraries) on an offline 36-bit arm64 tree. Installing it with dpkg and
+# running it on real arm64 KVM is the arm64 matrix's job: KIC_ARM64_DEB_KEEP=FILE
+# keeps the .deb for it (tests/run-all passes it to tests/arm64/run-matrix as
+# KIC_ARM64_DEB).
 . "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -66,8 +66,8 @@ for f in /lib/systemd/system/kvm-ipa-check-textfile.timer /usr/share/man/man1/kv
 	/usr/share/doc/kvm-ipa-check/examples/kvm-ipa.rules.yml; do
 	[ -f "$R$f" ] && pass "ships $f" || fail "does not ship $f"
 done
-if [ -n "${KIC_ARM64_DEB_BIN:-}" ]; then
-	cp "$B" "$KIC_ARM64_DEB_BIN" && pass "packaged binary kept as $KIC_ARM64_DEB_BIN"
+if [ -n "${KIC_ARM64_DEB_KEEP:-}" ]; then
+	cp "$DEB" "$KIC_ARM64_DEB_KEEP" && pass "the .deb kept as $KIC_ARM64_DEB_KEEP for the arm64 matrix"
 fi
 
 # --- the packaged binary under qemu-user ---

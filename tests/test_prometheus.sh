@@ -85,6 +85,58 @@ for f in ok warning $LIVE; do
 	is "$(value kvm_ipa_max_guest_ram_bytes "$tmp/$f.prom")" "$j" \
 		"$f: kvm_ipa_max_guest_ram_bytes is JSON's max_guest_ram (${j:-null: no sample})"
 done
+# The same for every figure JSON may give as null: the IPA limit (unknown,
+# or absent: x86 has none), the host's PA size, the probe time. On every
+# fixture tree (arm64 ones with a limit, x86 without; the sosreport one
+# carries its probes' time), the no-log arm64 tree (limit unknown) and this
+# host's live run.
+jfield() { # FILE PATH... -> the value, "" for null
+	python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2:]: v=v[k]
+print("" if v is None else v)' "$@"
+}
+fx=""
+for d in "$REPO"/tests/fixtures/*/; do
+	n=fx-$(basename "$d")
+	"$BIN" --prometheus --sysroot "$d" >"$tmp/$n.prom" 2>/dev/null
+	"$BIN" --json --sysroot "$d" >"$tmp/$n.json" 2>/dev/null
+	fx="$fx $n"
+done
+"$BIN" --json --sysroot "$tmp/unknown" >"$tmp/unknown.json" 2>/dev/null
+for f in $fx unknown $LIVE; do
+	[ -f "$tmp/$f.json" ] || continue
+	for m in "kvm_ipa_size_limit assessed_ipa_limit" "kvm_ipa_host_pa_size host pa_bits" \
+		"kvm_ipa_probe_duration_seconds probes elapsed_ms"; do
+		set -- $m
+		metric=$1
+		shift
+		j=$(jfield "$tmp/$f.json" "$@")
+		p=$(value "$metric" "$tmp/$f.prom")
+		case $f/$metric in
+		live/*_seconds) # two live runs: the same presence, not the same time
+			p=${p:+timed} j=${j:+timed} ;;
+		*_seconds) # JSON's milliseconds, the same measurement
+			[ -n "$p" ] && p=$(awk -v s="$p" 'BEGIN { printf "%d", s * 1000 + 0.5 }') ;;
+		esac
+		is "$p" "$j" "$f: $metric is JSON's $* (${j:-null: no sample})"
+		if [ -z "$j" ]; then
+			is "$(grep -c "^# [A-Z]* $metric " "$tmp/$f.prom")" 0 \
+				"$f: ... and no HELP/TYPE for $metric either"
+		fi
+	done
+done
+# What the cases above must cover, or they would prove nothing.
+is "$(grep -c '^kvm_ipa_size_limit' "$tmp/fx-x86.prom")" 0 "x86 fixture: no kvm_ipa_size_limit sample"
+is "$(value kvm_ipa_host_pa_size "$tmp/fx-x86.prom")" 46 "x86 fixture: kvm_ipa_host_pa_size 46 (measured)"
+is "$(value kvm_ipa_size_limit "$tmp/fx-m1-36.prom")" 36 "m1-36 fixture: kvm_ipa_size_limit 36"
+is "$(value kvm_ipa_size_limit "$tmp/fx-a72-44.prom")" 44 "a72-44 fixture: kvm_ipa_size_limit 44"
+is "$(value kvm_ipa_size_limit "$tmp/unknown.prom")" "" "arm64 tree without a kernel log: no kvm_ipa_size_limit sample"
+is "$(value kvm_ipa_probe_duration_seconds "$tmp/ok.prom")" "" "--sysroot (nothing probed): no kvm_ipa_probe_duration_seconds"
+if [ -n "$LIVE" ] && [ "$(uname -m)" = x86_64 ]; then
+	is "$(grep -c '^kvm_ipa_size_limit' "$tmp/live.prom")" 0 "live x86: KVM has no IPA limit, no kvm_ipa_size_limit sample"
+	contains "$(cat "$tmp/live.prom")" "kvm_ipa_probe_duration_seconds " "live x86: probed, so the probe time is there"
+fi
 if [ -n "$LIVE" ] && [ "$(uname -m)" = x86_64 ]; then
 	# x86 has one VM type: the "default" VM is created and measured even
 	# under --no-default-probe (no once-per-boot warning to spend there).
@@ -170,17 +222,27 @@ else fail "promtool check rules: $out"; fi
 # promtool test rules, fed with the tool's metrics: host a is WARNING,
 # host b CRITICAL (what-if VMMs must not alert), host c has a broken VMM
 # installed, host d's file went stale.
-series() { # FILE INSTANCE -> input_series entries, constant for 2 h
-	awk -v inst="$2" '
+series() { # FILE INSTANCE [MINUTES] -> input_series entries, constant for 2 h (or MINUTES)
+	awk -v inst="$2" -v n="${3:-120}" '
 	/^#/ || NF < 2 { next }
 	{
 		name = $1; val = $2
 		if (index(name, "{")) sub(/{/, "{instance=\"" inst "\",", name)
 		else name = name "{instance=\"" inst "\"}"
 		gsub(/"/, "\\\"", name)
-		printf "      - series: \"%s\"\n        values: \"%s+0x120\"\n", name, val
+		printf "      - series: \"%s\"\n        values: \"%s+0x%d\"\n", name, val, n
 	}' "$1"
 }
+# The inputs of the limit cases below are what their comment says.
+RUNERR=$REPO/tests/golden/probed/a53-run-error/prometheus.txt
+sed 's/^kvm_ipa_status 0$/kvm_ipa_status 1/' "$tmp/fx-x86.prom" >"$tmp/x86-warning.prom"
+for c in "fx-x86 0 none" "x86-warning 1 none" "fx-m1-36 1 36" "unknown 3 none"; do
+	set -- $c
+	lim=$(value kvm_ipa_size_limit "$tmp/$1.prom")
+	is "$(value kvm_ipa_status "$tmp/$1.prom") ${lim:-none}" "$2 $3" "rules input $1: status $2, limit $3"
+done
+is "$(value kvm_ipa_status "$RUNERR") $(value kvm_ipa_size_limit "$RUNERR")" "1 40" \
+	"rules input a53-run-error: WARNING with a 40-bit limit"
 {
 	echo "rule_files:"
 	echo "  - $RULES"
@@ -228,7 +290,7 @@ series() { # FILE INSTANCE -> input_series entries, constant for 2 h
       - eval_time: 90m
         alertname: KvmIpaWarning
         exp_alerts:
-          - exp_labels: {severity: warning, instance: a}
+          - exp_labels: {severity: warning, cause: reduced-ipa-limit, instance: a}
             exp_annotations:
               summary: "Reduced KVM guest IPA size on a: 36 bits"
               description: "The KVM guest IPA size limit on a is 36 bits: VMMs that ask for a size work, VMMs relying on the default 40 bits are refused. Run `kvm-ipa-check --verbose` there for details."
@@ -289,6 +351,54 @@ series() { # FILE INSTANCE -> input_series entries, constant for 2 h
               description: "node_textfile_scrape_error is 1 on g and kvm_ipa_status is missing: node_exporter rejected kvm_ipa.prom (its log names the file and the line). Rerun `systemctl start kvm-ipa-check-textfile.service` there."
       - eval_time: 90m
         alertname: KvmIpaCheckAbsent
+        exp_alerts: []
+  # The limit's sample is there only where it is known: x (the x86 fixture,
+  # OK, no limit sample) never alerts; m (the 36-bit M1 fixture, WARNING)
+  # is the reduced-limit warning; r (the synthetic probed A53 whose vCPU run
+  # failed: WARNING with a 40-bit limit) and y (the x86 fixture's metrics
+  # with kvm_ipa_status set to 1, a state this host cannot show: an x86
+  # WARNING has no limit sample) are the other warning; u (arm64, no kernel
+  # log: UNKNOWN, no limit sample) is KvmIpaUnknown after 6 h, no warning.
+  - interval: 1m
+    input_series:
+EOF
+	series "$tmp/fx-x86.prom" x 400
+	series "$tmp/fx-m1-36.prom" m 400
+	series "$RUNERR" r 400
+	series "$tmp/x86-warning.prom" y 400
+	series "$tmp/unknown.prom" u 400
+	cat <<'EOF'
+    alert_rule_test:
+      - eval_time: 50m
+        alertname: KvmIpaWarning
+        exp_alerts: []
+      - eval_time: 70m
+        alertname: KvmIpaWarning
+        exp_alerts:
+          - exp_labels: {severity: warning, cause: reduced-ipa-limit, instance: m}
+            exp_annotations:
+              summary: "Reduced KVM guest IPA size on m: 36 bits"
+              description: "The KVM guest IPA size limit on m is 36 bits: VMMs that ask for a size work, VMMs relying on the default 40 bits are refused. Run `kvm-ipa-check --verbose` there for details."
+          - exp_labels: {severity: warning, cause: other, instance: r}
+            exp_annotations:
+              summary: "kvm-ipa-check reports WARNING on r"
+              description: "kvm-ipa-check reports WARNING on r, whose KVM guest IPA size limit is 40 bits or more, unknown, or absent (x86): a KVM probe gave an unexpected answer or a VMM is limited. Run `kvm-ipa-check --verbose` there for the findings."
+          - exp_labels: {severity: warning, cause: other, instance: y}
+            exp_annotations:
+              summary: "kvm-ipa-check reports WARNING on y"
+              description: "kvm-ipa-check reports WARNING on y, whose KVM guest IPA size limit is 40 bits or more, unknown, or absent (x86): a KVM probe gave an unexpected answer or a VMM is limited. Run `kvm-ipa-check --verbose` there for the findings."
+      - eval_time: 370m
+        alertname: KvmIpaUnknown
+        exp_alerts:
+          - exp_labels: {severity: info, instance: u}
+            exp_annotations:
+              summary: "kvm-ipa-check cannot tell on u"
+              description: "kvm-ipa-check returned UNKNOWN on u (e.g. no access to /dev/kvm or no kernel log). Run `kvm-ipa-check --verbose` there."
+      - eval_time: 370m
+        alertname: KvmIpaCritical
+        exp_alerts: []
+      - eval_time: 370m
+        alertname: KvmIpaVmmBroken
         exp_alerts: []
   # No host has ever written the file: only absent() can tell.
   - interval: 1m
