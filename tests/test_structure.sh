@@ -261,6 +261,10 @@ class Src:
                 return f
         return None
 
+    def is_call(self, off):
+        """A call in a function or in a #define, not a declaration."""
+        return self.func_at(off) is not None or self.nopp[off] == ' '
+
     def func(self, name):
         for f in self.funcs:
             if f[0] == name:
@@ -438,16 +442,22 @@ def rule_layers():
             elif STAGE[h] > STAGE[n] and (n, h) not in EDGE_ALLOW:
                 report(s.path, ln, '%s includes "%s" of %s: a stage includes only '
                        'earlier stages\' headers' % (STAGE_NAME[STAGE[n]], h, STAGE_NAME[STAGE[h]]))
-    # only stage 2 talks to KVM
+    # stage 2 alone talks to KVM, and opens nothing else
     for n, s in SRC.items():
-        if STAGE.get(n) == PROBES:
-            continue
+        probes = STAGE.get(n) == PROBES
         for off, name, spans in s.calls({'ioctl', 'kvm_ioctl'}):
-            if s.func_at(off):
+            if not probes and s.is_call(off):
                 report(s.path, s.line(off), '%s() outside stage 2 (KVM probes)' % name)
-        for m in re.finditer(r'"/dev/kvm"', s.strs):
-            if re.search(r'\b(open|openat|fopen)\s*\([^;]*$', s.strs[max(0, m.start() - 80):m.start()]):
-                report(s.path, s.line(m.start()), 'opens /dev/kvm outside stage 2 (KVM probes)')
+        for off, name, spans in s.calls({'open', 'openat', 'fopen'}):
+            k = 1 if name == 'openat' else 0
+            path = s.arg(spans[k]) if len(spans) > k else ''
+            if not s.is_call(off):
+                continue
+            if probes and path != '"/dev/kvm"':
+                report(s.path, s.line(off), '%s(%s) in stage 2: the probes open /dev/kvm only '
+                       '(host files are read in stage 1, below the sysroot)' % (name, path))
+            elif not probes and path == '"/dev/kvm"':
+                report(s.path, s.line(off), 'opens /dev/kvm outside stage 2 (KVM probes)')
     note('%d files, %d #include "..." edges checked against the stage order' % (len(SRC), edges))
 
 
@@ -500,7 +510,7 @@ def rule_pure():
             if m.group(1) in IO_HEADERS:
                 report(s.path, s.line(m.start()), 'pure file includes <%s>' % m.group(1))
         for off, name, _ in s.calls(IO_CALLS):
-            if s.func_at(off):
+            if s.is_call(off):
                 report(s.path, s.line(off), '%s(): I/O or process state in a pure file '
                        '(snprintf into a buffer is fine)' % name)
         for name in sorted(IO_NAMES & s.words()):
@@ -563,8 +573,8 @@ def rule_cloexec():
     for n, s in SRC.items():
         for off, name, spans in s.calls(names):
             func = s.func_at(off)
-            if not func and s.nopp[off] != ' ':
-                continue  # a declaration (a call in a #define is checked)
+            if not s.is_call(off):
+                continue
             args = [s.arg(sp) for sp in spans]
             where = (s.path, s.line(off))
             fname = func[0] if func else '#define'
@@ -644,9 +654,9 @@ def rule_exec():
                    'through %s() in src/%s' % (name, RUNNER[1], RUNNER[0]))
         for off, name, spans in s.calls(set(RUNNER_ONLY)):
             func = s.func_at(off)
-            if not func:
+            if not s.is_call(off):
                 continue
-            if n != RUNNER[0] or func[0] != RUNNER_ONLY[name]:
+            if n != RUNNER[0] or not func or func[0] != RUNNER_ONLY[name]:
                 report(s.path, s.line(off), '%s() outside the trusted runner (%s() in src/%s)'
                        % (name, RUNNER_ONLY[name], RUNNER[0]))
             elif name == 'execve':
@@ -654,7 +664,7 @@ def rule_exec():
                 if args[0] != func[3][0]:
                     report(s.path, s.line(off), 'execve() of %s, not the runner\'s path' % args[0])
         for off, name, spans in s.calls({RUNNER[1]}):
-            if not s.func_at(off):
+            if not s.is_call(off):
                 continue
             runner_calls += 1
             if n != RUNNER[0]:
@@ -779,14 +789,15 @@ for rule in $RULES; do
 	printf 'src-%s\t%s\t%s\n' "$rule" "$top" "$rule" >>"$tmp/jobs"
 done
 
-# copy_tree: a fresh copy of src/ and docs/ in $t ($tmp/tN); job RULE: RULE
+# copy_tree: a fresh copy of src/ and docs/design.md in $t ($tmp/tN); job RULE: RULE
 # is run there; expect DESC TEXT: its output must name TEXT, and it must fail.
 n=0
 copy_tree() {
 	n=$((n + 1))
 	t=$tmp/t$n
-	mkdir -p "$t"
-	cp -r "$top/src" "$top/docs" "$t/"
+	mkdir -p "$t/docs"
+	cp -r "$top/src" "$t/"
+	cp "$top/docs/design.md" "$t/docs/"
 }
 job() { printf 't%s\t%s\t%s\n' "$n" "$t" "$1" >>"$tmp/jobs"; }
 expect() { printf 't%s\t%s\t%s\n' "$n" "$1" "$2" >>"$tmp/expect"; }
@@ -829,6 +840,12 @@ plant layers 'a private header outside its stage' kvm-ipa-check.c \
 plant layers 'a file in no stage' newstage.c 0 '#include "check.h"'
 plant layers 'an ioctl outside stage 2' facts.c '$' \
 	'int kic_planted(int fd) { return ioctl(fd, 0, 0); }'
+plant layers '/dev/kvm opened outside stage 2' devinfo.c '$' \
+	'int kic_planted(void) { return open("/dev/kvm", O_RDONLY | O_CLOEXEC); }'
+plant layers 'a host file read in stage 2' probe_x86.c '$' \
+	'int kic_planted(void) { return open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC); }'
+plant pure 'an I/O call hidden in a #define' assess.c "$(line_of '#include "vmm.h"' assess.c)" \
+	'#define KIC_PLANTED(x) fputs(x, stdout)'
 
 # rule 1: design.md agrees (a row dropped from the copy of design.md)
 copy_tree
