@@ -162,6 +162,7 @@ ARG_SET_ALLOW = {
 # out. A suffix names what is released (out_close), kernel style.
 CLEANUP_LABEL = re.compile(r'(out|fail)(_[a-z0-9]+)*$')
 
+
 def report(path, line, why):
     bad.append('%s:%d: %s' % (path, line, why))
 
