@@ -596,11 +596,36 @@ static void version_from_run(struct detect *d, const struct locator *p, struct v
 			 line);
 }
 
+/*
+ * 1 when the file starts with the ELF magic, 0 when not (empty, a script);
+ * -errno. Only a compiled binary carries the marker strings: a wrapper
+ * script that runs the real one elsewhere would date nothing.
+ */
+static int file_is_elf(int fd)
+{
+	unsigned char magic[4];
+	ssize_t n;
+
+	do
+		n = pread(fd, magic, sizeof(magic), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(magic) && !memcmp(magic, "\177ELF", 4);
+}
+
 static void version_from_marker(struct detect *d, const struct locator *p, struct vmm_seen *f)
 {
 	int fd = open_below(d, f->path), r;
 
-	r = fd < 0 ? fd : file_contains(fd, p->marker);
+	r = fd < 0 ? fd : file_is_elf(fd);
+	if (r == 0) {
+		close(fd);
+		snprintf(f->note, sizeof(f->note),
+			 "not an ELF binary (empty, or a script): its build date is unknown");
+		return;
+	}
+	r = r < 0 ? r : file_contains(fd, p->marker);
 	if (fd >= 0)
 		close(fd);
 	if (r == 1) {

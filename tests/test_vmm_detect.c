@@ -335,6 +335,7 @@ static void make_tree(void)
 	mkdirs(tree, "usr/bin");
 	mkdirs(tree, "usr/sbin");
 	mkdirs(tree, "usr/local/bin");
+	mkdirs(tree, "usr/local/sbin");
 	mkdirs(tree, "usr/lib/aarch64-linux-gnu");
 	mkdirs(tree, "var/lib/dpkg");
 	put(tree, "var/lib/dpkg/status", 0644, status);
@@ -353,6 +354,9 @@ static void make_tree(void)
 	put(tree, "usr/local/bin/lkvm", 0755,
 	    "\x7f"
 	    "ELF....  Error: KVM_CREATE_VM ioctl....");
+	/* No ELF, no marker proves nothing: a wrapper script, an empty file. */
+	put(tree, "usr/bin/lkvm", 0755, "#!/bin/sh\nexec /opt/kvmtool/lkvm \"$@\"\n");
+	put(tree, "usr/local/sbin/lkvm", 0755, "");
 	put(tree, "usr/sbin/libvirtd", 0755,
 	    "\x7f"
 	    "ELF");
@@ -374,6 +378,14 @@ static void make_tree(void)
 	snprintf(a, sizeof(a), "%s/usr/bin/crosvm", tree);
 	if (symlink("../../../../../../../../etc/passwd", a) < 0)
 		perror("symlink");
+}
+
+static const struct vmm_seen *find_path(const struct vmm_seen *f, int n, const char *path)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(f[i].path, path))
+			return &f[i];
+	return NULL;
 }
 
 static bool has_openat2(void)
@@ -405,9 +417,8 @@ static void test_tree(void)
 	e = find(f, n, "cloud-hypervisor", NULL);
 	ok(e && !e->version[0] && strstr(e->note, "not the live host"),
 	   "offline, no dpkg entry: version unknown (%s)", e ? e->note : "-");
-	e = find(f, n, "kvmtool", NULL);
-	ok(e && !strcmp(e->path, "/usr/sbin/lkvm") && e->version[0] &&
-		   !strcmp(e->version, "20210831"),
+	e = find_path(f, n, "/usr/sbin/lkvm");
+	ok(e && !strcmp(e->name, "kvmtool") && e->version[0] && !strcmp(e->version, "20210831"),
 	   "kvmtool dated by its \"Memory too large\" string");
 	ok(f[n - 1].name[0], "entries filled");
 	{
@@ -424,6 +435,13 @@ static void test_tree(void)
 			}
 		ok(seen, "second kvmtool found");
 	}
+	e = find_path(f, n, "/usr/bin/lkvm");
+	ok(e && !e->skipped && !e->version[0] && strstr(e->note, "not an ELF"),
+	   "a shell wrapper named lkvm: build date unknown, not \"before 2021-08-31\" (%s)",
+	   e ? e->note : "-");
+	e = find_path(f, n, "/usr/local/sbin/lkvm");
+	ok(e && !e->skipped && !e->version[0] && strstr(e->note, "not an ELF"),
+	   "an empty lkvm: build date unknown (%s)", e ? e->version : "-");
 	e = find(f, n, "libvirt", NULL);
 	ok(e && e->version[0] && !strcmp(e->version, "7.2.7") && strstr(e->note, "QEMU"),
 	   "libvirt takes its QEMU's version");
