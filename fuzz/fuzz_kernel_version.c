@@ -16,12 +16,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(kver_cmp(&v, v.major, v.minor, v.patch) == 0, "not equal to itself");
 		FUZZ_CHECK(kver_cmp(&v, v.major, v.minor, v.patch + 1) < 0, "order");
 		FUZZ_CHECK(kver_cmp(&v, v.major + 1, 0, 0) < 0, "order");
+		FUZZ_CHECK(v.rc >= 0 && v.rc <= 99 && !(v.rc && v.distro), "rc %d", v.rc);
 		if (v.has_patch)
 			snprintf(again, sizeof(again), "%d.%d.%d%s", v.major, v.minor, v.patch,
 				 v.distro ? "-1-arm64" : "");
 		else
 			snprintf(again, sizeof(again), "%d.%d%s", v.major, v.minor,
 				 v.distro ? "-1-arm64" : "");
+		if (v.rc) /* "5.12-rc2", "5.12.0-rc2" */
+			snprintf(again + strlen(again), sizeof(again) - strlen(again), "-rc%d", v.rc);
 		FUZZ_CHECK(parse_kernel_version(again, &v2) == 0 && !memcmp(&v, &v2, sizeof(v)),
 			   "round trip of '%s' (from '%s')", again, s);
 	}

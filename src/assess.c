@@ -197,7 +197,24 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 			 ipa_limit);
 		return 1;
 	}
-	/* 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (docs/kernel-facts.md). */
+	/*
+	 * 7d717558dd5e: mainline 5.12; stable 5.11.7, 5.10.24, 5.4.106 (docs/kernel-facts.md).
+	 * Posted 2021-03-11, after 5.12-rc2; which -rc first has it: kernel-facts.md.
+	 */
+	if (v.major == 5 && v.minor == 12 && v.rc && v.rc <= 2) {
+		*kb = KB_DEFAULT_HANGS;
+		snprintf(basis, len,
+			 "5.12-rc%d predates the 2021 fix (7d717558dd5e, posted after 5.12-rc2): "
+			 "type 0 is accepted and the guest hangs",
+			 v.rc);
+		return 2;
+	}
+	if (v.major == 5 && v.minor == 12 && v.rc == 3) {
+		snprintf(basis, len,
+			 "5.12-rc3 may lack the 2021 fix (7d717558dd5e): it reached mainline "
+			 "between 2021-03-12 and 2021-03-15, -rc3 is of 2021-03-14");
+		return 0;
+	}
 	fixed = kver_cmp(&v, 5, 12, 0) >= 0 || (v.major == 5 && v.minor == 11 && v.patch >= 7) ||
 		(v.major == 5 && v.minor == 10 && v.patch >= 24) ||
 		(v.major == 5 && v.minor == 4 && v.patch >= 106);

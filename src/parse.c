@@ -378,6 +378,14 @@ int parse_kernel_version(const char *s, struct kver *v)
 	/* Debian "5.10.0-32-arm64", Ubuntu "5.15.0-91-generic": ABI number, not stable level. */
 	if (*s == '-' && isdigit((unsigned char)s[1]))
 		v->distro = true;
+	/* Mainline "5.12-rc2" (uname: "5.12.0-rc2"); a stable "5.10.24-rc1" is 5.10.24's review. */
+	if (!strncmp(s, "-rc", 3) && isdigit((unsigned char)s[3]) && (!v->has_patch || !v->patch)) {
+		const char *q = s + 3;
+
+		if (parse_dec(&q, 99, &n))
+			return -EINVAL;
+		v->rc = (int)n;
+	}
 	for (; *s; s++)
 		if (!isprint((unsigned char)*s) || *s == ' ')
 			return rest_is_ws(s) ? 0 : -EINVAL;

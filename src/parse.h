@@ -60,9 +60,14 @@ struct kver {
 	int major, minor, patch;
 	bool has_patch; /* a third number was given */
 	bool distro;	/* "-<n>-<flavour>" suffix: the stable level may be hidden */
+	int rc;		/* "5.12-rc2", "5.12.0-rc2": 2, a mainline release candidate; 0 none */
 };
 
-/* "5.10.0-32-arm64", "6.1", "v5.4.106" */
+/*
+ * "5.10.0-32-arm64", "6.1", "v5.4.106", "5.12-rc2". kver_cmp() ignores rc: an
+ * -rc of X.Y has what X.Y's merge window brought; a fix merged later in the
+ * cycle needs v->rc checked.
+ */
 int parse_kernel_version(const char *s, struct kver *v);
 int kver_cmp(const struct kver *a, int major, int minor, int patch);
 

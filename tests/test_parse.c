@@ -151,6 +151,15 @@ static void test_misc(void)
 	is_int(parse_kernel_version("banana", &v), -EINVAL, "not a version");
 	is_int(parse_kernel_version("6.1.0 extra", &v), -EINVAL, "space inside");
 
+	ok(!v.rc, "a release is no release candidate");
+	is_int(parse_kernel_version("5.12-rc2", &v), 0, "mainline release candidate");
+	ok(v.major == 5 && v.minor == 12 && !v.has_patch && v.rc == 2 && !v.distro,
+	   "5.12-rc2: 5.12, rc 2");
+	is_int(parse_kernel_version("5.12.0-rc3", &v), 0, "uname of a release candidate");
+	ok(v.minor == 12 && v.patch == 0 && v.rc == 3, "5.12.0-rc3: rc 3");
+	is_int(parse_kernel_version("5.10.24-rc1", &v), 0, "stable review candidate");
+	ok(v.patch == 24 && !v.rc, "5.10.24-rc1 is 5.10.24's review, not a mainline rc");
+	is_int(parse_kernel_version("5.12-rc999", &v), -EINVAL, "rc number out of range");
 	is_int(parse_vmm_arg("qemu=7.2.6", name, sizeof(name), ver, sizeof(ver)), 0, "--vmm n=v");
 	ok(!strcmp(name, "qemu") && !strcmp(ver, "7.2.6"), "--vmm parts");
 	is_int(parse_vmm_arg("firecracker", name, sizeof(name), ver, sizeof(ver)), 0, "--vmm n");

@@ -148,4 +148,22 @@ contains "$(cat "$tmp/out")" "give --kernel" "x86 tree: says to give --kernel"
 contains "$(cat "$tmp/out")" "firecracker 1.7.0 [what-if]       : WORKS" \
 	"x86 tree: a sized VMM is still judged for the arm64 class"
 
+# --- what-if kernels and versions, by how they are written ---
+whatif() { # ARGS...: text report into $tmp/out, exit status into $wrc
+	"$bin" --no-probe --ipa-limit 36 "$@" >"$tmp/out" 2>&1
+	wrc=$?
+}
+# 5.12 release candidates: the fix was posted after -rc2.
+for rc in 1 2; do
+	whatif --kernel "5.12-rc$rc" --quiet
+	is "$wrc" 2 "--kernel 5.12-rc$rc: CRITICAL"
+	contains "$(cat "$tmp/out")" "default-hangs (predicted): 5.12-rc$rc predates the 2021 fix" \
+		"--kernel 5.12-rc$rc: before the fix, the guest hangs"
+done
+whatif --kernel 5.12-rc3 --quiet
+is "$wrc" 3 "--kernel 5.12-rc3: UNKNOWN (the fix landed around it)"
+whatif --kernel 5.12-rc4 --quiet
+is "$wrc" 1 "--kernel 5.12-rc4: WARNING, the fix is in"
+contains "$(cat "$tmp/out")" "default-rejected (predicted)" "--kernel 5.12-rc4: rejected"
+
 done_testing
