@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "vmm.h"
 
 /* ---- monitoring-plugins: "SERVICE STATUS - text | perfdata" ---- */
 
@@ -66,8 +67,11 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 	/* Long output: one line per VMM and finding. */
 	for (int i = 0; i < a->nvmms; i++) {
 		const struct vmm_result *v = &a->vmms[i];
+		char ver[80];
 
-		fprintf(out, "%s %s: %s - ", v->name, v->version[0] ? v->version : "?",
+		fprintf(out, "%s %s: %s - ", v->name,
+			v->version[0] ? vmm_version_label(v->name, v->version, ver, sizeof(ver))
+				      : "?",
 			vmm_verdict_name(v->verdict));
 		nagios_text(out, v->reason);
 		fputc('\n', out);

@@ -12,6 +12,7 @@
 
 #include "cpuid_arm.h"
 #include "render.h"
+#include "vmm.h"
 
 #define LABEL_WIDTH 34
 
@@ -355,10 +356,13 @@ static void text_vmms(const struct text *t, const struct assessment *a)
 		fputs("VMMs:\n", t->f);
 	for (int i = 0; i < a->nvmms; i++) {
 		const struct vmm_result *v = &a->vmms[i];
-		char lbl[128];
+		char lbl[128], ver[80];
 
+		/* libvirt's version is its QEMU's: "libvirt (QEMU 9.0.2)" */
 		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name,
-			 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "");
+			 v->version[0] ? vmm_version_label(v->name, v->version, ver, sizeof(ver))
+				       : "(version?)",
+			 v->what_if ? " [what-if]" : "");
 		label(t, lbl);
 		word(t, colors[v->verdict], vmm_verdict_name(v->verdict));
 		fprintf(t->f, " %s\n", v->reason);

@@ -478,6 +478,16 @@ const char *vmm_known_names(void)
 	return names;
 }
 
+const char *vmm_version_label(const char *name, const char *version, char *buf, size_t len)
+{
+	const struct vmm_row *row = vmm_lookup(name);
+
+	if (!version || !*version || !row || row->vkind != VMM_VER_OF_QEMU)
+		return version ? version : "";
+	snprintf(buf, len, "(QEMU %s)", version);
+	return buf;
+}
+
 const struct vmm_row *vmm_lookup(const char *name)
 {
 	if (!name || !*name)

@@ -101,6 +101,12 @@ struct vmm_row {
 const struct vmm_row *vmm_lookup(const char *name);
 const char *vmm_canonical_name(const char *name);
 
+/*
+ * How a report labels a judged VMM's version: "(QEMU 9.0.2)" for libvirt (whose
+ * version is that of the QEMU it drives), else the version as it is.
+ */
+const char *vmm_version_label(const char *name, const char *version, char *buf, size_t len);
+
 /* The range a version falls in; NULL when the version is empty or unusable. */
 const struct vmm_range *vmm_range_for(const struct vmm_row *row, const char *version);
 

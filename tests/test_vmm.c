@@ -413,6 +413,20 @@ static void test_unknown_version(void)
 	is_int(r.verdict, VV_UNKNOWN, "a version that is no number counts as unknown");
 }
 
+/* How reports label a version: libvirt's is its QEMU's. */
+static void test_labels(void)
+{
+	char out[64];
+
+	is_str(vmm_version_label("libvirt", "9.0.2", out, sizeof(out)), "(QEMU 9.0.2)",
+	       "libvirt's version labelled as QEMU's");
+	is_str(vmm_version_label("libvirtd", "9.0.2", out, sizeof(out)), "(QEMU 9.0.2)",
+	       "... by its alias too");
+	is_str(vmm_version_label("qemu", "9.0.2", out, sizeof(out)), "9.0.2",
+	       "QEMU's version as it is");
+	is_str(vmm_version_label("libvirt", "", out, sizeof(out)), "", "no version: nothing");
+}
+
 static void test_api_edges(void)
 {
 	struct vmm_env env = { .arch = ARCH_ARM64, .ipa_limit = lim(36), .kb = KB_DEFAULT_REJECTED };
@@ -867,6 +881,7 @@ int main(void)
 	test_messages();
 	test_other_hosts();
 	test_unknown_version();
+	test_labels();
 	test_api_edges();
 	test_names();
 	test_parse();

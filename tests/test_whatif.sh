@@ -153,6 +153,12 @@ whatif() { # ARGS...: text report into $tmp/out, exit status into $wrc
 	"$bin" --no-probe --ipa-limit 36 "$@" >"$tmp/out" 2>&1
 	wrc=$?
 }
+# libvirt's version is its QEMU's, and the label says so.
+whatif --kernel 6.1 --vmm libvirt=9.0.2
+contains "$(cat "$tmp/out")" "libvirt (QEMU 9.0.2) [what-if]    : LIMITED libvirt's QEMU 9.0.2" \
+	"libvirt=9.0.2: labelled as QEMU 9.0.2"
+"$bin" --no-probe --ipa-limit 36 --kernel 6.1 --vmm libvirt=9.0.2 --nagios >"$tmp/out" 2>&1
+contains "$(cat "$tmp/out")" "libvirt (QEMU 9.0.2): limited" "Nagios labels libvirt's QEMU version"
 # 5.12 release candidates: the fix was posted after -rc2.
 for rc in 1 2; do
 	whatif --kernel "5.12-rc$rc" --quiet
