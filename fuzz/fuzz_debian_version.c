@@ -3,7 +3,7 @@
 #include <ctype.h>
 
 #include "fuzz.h"
-#include "vmm_detect.h"
+#include "vmm_version.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -132,6 +132,7 @@ static const char doc[] =
 static int parse_vmm_opt(const char *arg, struct argp_state *state)
 {
 	struct whatif *w = &arg_whatif;
+	char ver[64];
 
 	if (w->nvmms >= KIC_MAX_VMMS)
 		argp_error(state, "too many --vmm options (at most %d)", KIC_MAX_VMMS);
@@ -141,6 +142,12 @@ static int parse_vmm_opt(const char *arg, struct argp_state *state)
 	if (!vmm_lookup(w->vmms[w->nvmms].name))
 		argp_error(state, "--vmm: unknown VMM '%s' (known: %s)", w->vmms[w->nvmms].name,
 			   vmm_known_names());
+	/* A version the judge cannot read would be judged as "unknown" or misread. */
+	if (w->vmms[w->nvmms].version[0] &&
+	    vmm_version_read(w->vmms[w->nvmms].name, w->vmms[w->nvmms].version, ver, sizeof(ver)))
+		argp_error(state, "--vmm: cannot read the %s version '%s': expected %s",
+			   w->vmms[w->nvmms].name, w->vmms[w->nvmms].version,
+			   vmm_version_forms(w->vmms[w->nvmms].name));
 	w->nvmms++;
 	return 0;
 }

@@ -290,7 +290,7 @@ static const struct vmm_range gvisor_ranges[] = {
 	/* cc40923e2 "KVM: Dynamically size IPA and fault blocks on ARM64" (first
 	 * in release-20260714.0): PhysicalAddressBits = min(the host's limit, 40)
 	 * (kvm_arm64.go updateGlobalOnce); KVM_CREATE_VM still gets 0. */
-	{ .from = "20260714.0",
+	{ .from = "20260714",
 	  .choice = VMM_IPA_TYPE0,
 	  .create_fail = GVISOR_CREATE_FAIL,
 	  .fix = "no runsc release sizes the VM: use --platform=systrap (the default) or "
@@ -424,7 +424,9 @@ static const struct vmm_row rows[] = {
 	{ .name = "gvisor",
 	  .aliases = { "runsc" },
 	  .display = "gVisor (runsc --platform=kvm)",
-	  .what = "gVisor's KVM platform (runsc --platform=kvm)",
+	  .what = "gVisor's KVM platform (runsc --platform=kvm); VERSION = release date "
+		  "YYYYMMDD (runsc release-YYYYMMDD.N)",
+	  .vkind = VMM_VER_DATE,
 	  .version_hint = "run 'runsc --version'",
 	  RANGES(gvisor_ranges) },
 	{ .name = "solo5-hvt",
@@ -536,24 +538,66 @@ static bool date_of(const char *v, char *out)
 	return false;
 }
 
+/* "1:7.2+dfsg-7", "9.0.0-4": an epoch, or a revision after the last '-' that starts with a
+ * digit ("8.2.0-rc1", "16.0-12-gabc" are upstream suffixes). */
+static bool debian_form(const char *v)
+{
+	const char *dash = strrchr(v, '-');
+	size_t n = strspn(v, "0123456789");
+
+	return (n && v[n] == ':') || (dash && dash != v && isdigit((unsigned char)dash[1]));
+}
+
+int vmm_version_read(const char *name, const char *given, char *out, size_t len)
+{
+	const struct vmm_row *row = vmm_lookup(name);
+	char d[16];
+	bool before;
+
+	if (!row || !given || !out || !len)
+		return -EINVAL;
+	out[0] = '\0';
+	if (row->vkind == VMM_VER_DATE) {
+		before = given[0] == '<';
+		if (!date_of(given + before, d))
+			return -EINVAL;
+		if ((size_t)snprintf(out, len, "%s%s", before ? "<" : "", d) >= len)
+			return -ERANGE;
+		return 0;
+	}
+	if (debian_form(given)) {
+		/* the dpkg path's reading, the same function (vmm_version.c) */
+		if (row->vkind == VMM_VER_OF_QEMU || !strcmp(row->name, "qemu"))
+			return vmm_debian_qemu_version(given, out, len) < 0 ? -EINVAL : 0;
+		return vmm_debian_upstream(given, out, len) < 0 ? -EINVAL : 0;
+	}
+	if (!isdigit((unsigned char)given[given[0] == 'v' || given[0] == 'V']))
+		return -EINVAL;
+	if ((size_t)snprintf(out, len, "%s", given) >= len)
+		return -ERANGE;
+	return 0;
+}
+
+const char *vmm_version_forms(const char *name)
+{
+	const struct vmm_row *row = vmm_lookup(name);
+
+	if (row && row->vkind == VMM_VER_DATE)
+		return "a date: YYYYMMDD or YYYY-MM-DD (\"<YYYYMMDD\": built before it)";
+	return "a release (7.2.7, v16.0) or a Debian package version (1:7.2+dfsg-7+deb12u18)";
+}
+
 /*
- * The version as the row compares it: dates normalised, "<YYYYMMDD" as the
- * day before (as a number: "20210900" still sorts before "20210901");
- * NULL when unusable. buf holds at least 16 bytes.
+ * The version as the row compares it (vmm_version_read()), "<YYYYMMDD" as
+ * the day before (as a number: "20210900" still sorts before "20210901");
+ * NULL when unusable. buf holds at least 64 bytes.
  */
 static const char *usable_version(const struct vmm_row *row, const char *version, char *buf)
 {
-	if (!version || !*version)
+	if (!version || vmm_version_read(row->name, version, buf, 64) < 0)
 		return NULL;
-	if (row->vkind != VMM_VER_DATE)
-		return isdigit((unsigned char)version[version[0] == 'v' || version[0] == 'V'])
-			       ? version
-			       : NULL;
-	if (version[0] != '<')
-		return date_of(version, buf) ? buf : NULL;
-	if (!date_of(version + 1, buf))
-		return NULL;
-	snprintf(buf, 16, "%lu", strtoul(buf, NULL, 10) - 1);
+	if (buf[0] == '<')
+		snprintf(buf, 64, "%lu", strtoul(buf + 1, NULL, 10) - 1);
 	return buf;
 }
 
@@ -569,7 +613,7 @@ static const struct vmm_range *range_at(const struct vmm_row *row, const char *v
 
 const struct vmm_range *vmm_range_for(const struct vmm_row *row, const char *version)
 {
-	char buf[16];
+	char buf[64];
 	const char *v;
 
 	if (!row)
@@ -1364,7 +1408,7 @@ int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
 	const struct vmm_row *row;
 	struct judgement j;
 	struct host h;
-	char buf[16], label[96], shown[24];
+	char buf[64], label[96], shown[64];
 	const char *v;
 
 	if (!env || !name || !out)

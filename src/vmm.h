@@ -102,6 +102,21 @@ const struct vmm_row *vmm_lookup(const char *name);
 const char *vmm_canonical_name(const char *name);
 
 /*
+ * The version the judge compares, from a version as given (--vmm, a binary, a
+ * package list). Release rows: "7.2.7", "v16.0", "8.2.0-rc1" as given; a
+ * Debian package version ("1:7.2+dfsg-7+deb12u18", "9.0.0-4") as the upstream
+ * release it carries, read as the dpkg path reads it (vmm_debian_qemu_version()
+ * for QEMU and libvirt, vmm_debian_upstream() for the rest). Dated rows: the
+ * date YYYYMMDD of "20210831", "2021-08-31", "release-20260801.0" (runsc),
+ * "0.20170904-1"; "<" in front stays. 0; -EINVAL when it is none of these
+ * (the version would tell nothing) or name is unknown; -ERANGE when len is short.
+ */
+int vmm_version_read(const char *name, const char *given, char *out, size_t len);
+
+/* The forms vmm_version_read() takes for this VMM, for a usage message. */
+const char *vmm_version_forms(const char *name);
+
+/*
  * How a report labels a judged VMM's version: "(QEMU 9.0.2)" for libvirt (whose
  * version is that of the QEMU it drives), else the version as it is.
  */

@@ -38,10 +38,4 @@ int vmm_detect_dirs(const char *const *dirs, bool allow_exec, bool check_owner, 
  */
 int vmm_run_version(const char *path, const char *arg, int timeout_ms, char *out, size_t len);
 
-/*
- * "1:7.2+dfsg-7+deb12u18+b3" (a Debian/Ubuntu qemu-system-* version) to the
- * upstream release it carries, "7.2.7" here. 0 or -EINVAL.
- */
-int vmm_debian_qemu_version(const char *debver, char *out, size_t len);
-
 #endif

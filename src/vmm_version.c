@@ -7,6 +7,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmm_version.h"
@@ -138,5 +140,22 @@ int vmm_debian_upstream(const char *debver, char *out, size_t len)
 		return -EINVAL;
 	memcpy(out, p, n);
 	out[n] = '\0';
+	return 0;
+}
+
+int vmm_debian_qemu_version(const char *debver, char *out, size_t len)
+{
+	const char *u;
+
+	if (!debver || !out || vmm_debian_upstream(debver, out, len) < 0)
+		return -EINVAL;
+	/*
+	 * Debian bookworm ships "7.2" and adds upstream stable releases as
+	 * patches: 1:7.2+dfsg-7+deb12u3 "update to upstream 7.2.7" (and 7.2.6,
+	 * which has the libvirt probe fix), per its debian/changelog.
+	 */
+	u = strstr(debver, "+deb12u");
+	if (!strcmp(out, "7.2") && u && atoi(u + 7) >= 3)
+		snprintf(out, len, "7.2.7");
 	return 0;
 }

@@ -26,4 +26,12 @@ int vmm_version_cmp(const char *a, const char *b);
  */
 int vmm_debian_upstream(const char *debver, char *out, size_t len);
 
+/*
+ * "1:7.2+dfsg-7+deb12u18+b3" (a Debian/Ubuntu qemu-system-* version) to the
+ * upstream release it carries, "7.2.7" here. 0 or -EINVAL. The one reading
+ * of a Debian QEMU version: dpkg's status (vmm_detect.c), a sosreport's
+ * package list (sosreport.c) and --vmm qemu=/libvirt= (vmm.c) all use it.
+ */
+int vmm_debian_qemu_version(const char *debver, char *out, size_t len);
+
 #endif

@@ -34,12 +34,20 @@ is "$?" 3 "unknown option with --nagios: exit 3 (UNKNOWN)"
 contains "$out" "unrecognized option" "--nagios usage error is on stdout for the monitor"
 for bad in "--timeout=0" "--timeout=abc" "--timeout=601" "--ipa-limit=31" "--ipa-limit=53" \
 	"--ipa-limit=4x" "--color=sometimes" "--vmm=" "--vmm=nosuchvmm" "--vmm=qemu=" \
-	"--kernel=banana" "extra-argument"; do
+	"--kernel=banana" "extra-argument" "--vmm=qemu=foo" "--vmm=qemu=1:foo-1" \
+	"--vmm=libvirt=nightly" "--vmm=kvmtool=3.18.0" "--vmm=gvisor=2026"; do
 	err=$("$BIN" --no-probe "$bad" 2>&1 >/dev/null)
 	rc=$?
 	if [ $rc -eq 64 ] && [ -n "$err" ]; then pass "bad value $bad: exit 64 with a message"
 	else fail "bad value $bad: exit $rc, message '$err'"; fi
 done
+# A version that is neither a release, a Debian package version nor (dated
+# VMMs) a date is refused, never read as its first number.
+err=$("$BIN" --no-probe --vmm qemu=foo 2>&1 >/dev/null)
+contains "$err" "cannot read the qemu version 'foo'" "--vmm qemu=foo: names the version"
+contains "$err" "Debian package version" "--vmm qemu=foo: names the forms it takes"
+err=$("$BIN" --no-probe --vmm kvmtool=3.18.0 2>&1 >/dev/null)
+contains "$err" "YYYY-MM-DD" "--vmm kvmtool=3.18.0: asks for a date"
 "$BIN" --sysroot /nonexistent/dir >/dev/null 2>"$tmp/err"
 is "$?" 64 "missing --sysroot: exit 64"
 contains "$(cat "$tmp/err")" "No such file" "missing --sysroot: says why"

@@ -125,6 +125,10 @@ static const struct vcase {
 	{ "gvisor", "20260707.0", C_TYPE0_RAM },
 	{ "gvisor", "20260714.0", C_TYPE0_PLAIN },
 	{ "runsc", "20260721.0", C_TYPE0_PLAIN },
+	/* what `runsc --version` prints, and a date with dashes: dates, not 2026 */
+	{ "gvisor", "release-20260801.0", C_TYPE0_PLAIN },
+	{ "gvisor", "2026-08-01", C_TYPE0_PLAIN },
+	{ "gvisor", "2026-07-13", C_TYPE0_RAM },
 	{ "runsc", "", C_GVISOR_ANY },
 	/* Solo5 and Hyperlight: every release creates type 0 */
 	{ "solo5-hvt", "0.9.3", C_TYPE0_PLAIN },
@@ -403,7 +407,7 @@ static void test_unknown_version(void)
 	ok(r.verdict == VV_UNKNOWN && has(&r, "works from 2021-11-01"),
 	   "crosvm 0.1.0: unknown, date named");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", NULL);
-	ok(r.verdict == VV_UNKNOWN && has(&r, "fails before 20260714.0, works from 20260714.0"),
+	ok(r.verdict == VV_UNKNOWN && has(&r, "fails before 2026-07-14, works from 2026-07-14"),
 	   "gVisor of unknown release under pKVM: depends on the release");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "kvmtool", NULL);
 	is_int(r.verdict, VV_WORKS, "kvmtool under pKVM: every build works");
@@ -411,6 +415,73 @@ static void test_unknown_version(void)
 	is_int(r.verdict, VV_FAILS, "gVisor of unknown version: fails (all releases)");
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "firecracker", "nightly");
 	is_int(r.verdict, VV_UNKNOWN, "a version that is no number counts as unknown");
+}
+
+/* Versions as users and package lists give them (vmm_version_read()). */
+static void test_versions(void)
+{
+	static const struct {
+		const char *name, *given, *want; /* want NULL: -EINVAL */
+	} t[] = {
+		/* Debian, as the dpkg path reads it (vmm_debian_qemu_version()) */
+		{ "qemu", "1:7.2+dfsg-7+deb12u18", "7.2.7" },
+		{ "qemu", "1:7.2+dfsg-7+deb12u2", "7.2" },
+		{ "qemu", "1:8.2.2+ds-0ubuntu1.4", "8.2.2" },
+		{ "qemu", "7.2+dfsg-7+deb12u18", "7.2.7" },
+		{ "libvirt", "1:9.0.0-4", "9.0.0" },
+		{ "firecracker", "1.7.0-1", "1.7.0" },
+		{ "cloud-hypervisor", "2:38.0-1", "38.0" },
+		/* upstream forms stay as given */
+		{ "qemu", "7.2.22", "7.2.22" },
+		{ "qemu", "8.2.0-rc1", "8.2.0-rc1" },
+		{ "cloud-hypervisor", "v38.0-12-g1a2b3c4-dirty", "v38.0-12-g1a2b3c4-dirty" },
+		/* dated rows */
+		{ "gvisor", "release-20260801.0", "20260801" },
+		{ "gvisor", "2026-08-01", "20260801" },
+		{ "runsc", "0.0~20221219.0-1", "20221219" },
+		{ "kvmtool", "<20210831", "<20210831" },
+		{ "kvmtool", "0.20170904-1", "20170904" },
+		/* neither form */
+		{ "qemu", "foo", NULL },
+		{ "qemu", "1:foo-1", NULL },
+		{ "qemu", "", NULL },
+		{ "libvirt", "nightly", NULL },
+		{ "kvmtool", "3.18.0", NULL },
+		{ "gvisor", "2026", NULL },
+		{ "gvisor", "release-2026.0", NULL },
+		{ "bhyve", "1.0", NULL },
+	};
+	struct vmm_result r;
+	char out[64];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int e = vmm_version_read(t[i].name, t[i].given, out, sizeof(out));
+
+		if (t[i].want) {
+			is_int(e, 0, "%s version \"%s\" read", t[i].name, t[i].given);
+			is_str(out, t[i].want, "%s \"%s\" is %s", t[i].name, t[i].given, t[i].want);
+		} else {
+			is_int(e, -EINVAL, "%s version \"%s\" refused", t[i].name, t[i].given);
+		}
+	}
+	is_int(vmm_version_read("qemu", "7.2.22", out, 4), -ERANGE, "short buffer: -ERANGE");
+
+	/* The judge reads them the same way: QEMU 7.2.7, not QEMU "1". */
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "qemu", "1:7.2+dfsg-7+deb12u18");
+	ok(r.verdict == VV_LIMITED && has(&r, "QEMU 7.2.7 sizes"),
+	   "qemu=1:7.2+dfsg-7+deb12u18: QEMU 7.2.7, limited");
+	is_str(r.version, "1:7.2+dfsg-7+deb12u18", "... the version as given is kept");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "libvirt", "1:9.0.0-4");
+	ok(r.verdict == VV_LIMITED && has(&r, "libvirt's QEMU 9.0.0 sizes"),
+	   "libvirt=1:9.0.0-4: QEMU 9.0.0, limited (%s)", vmm_verdict_name(r.verdict));
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", "release-20260801.0");
+	ok(r.verdict == VV_WORKS && has(&r, "2026-08-01"),
+	   "gVisor release-20260801.0 under pKVM: after 2026-07-14, works");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", "2026-08-01");
+	is_int(r.verdict, VV_WORKS, "gVisor 2026-08-01 under pKVM: works, not \"2026\"");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", "2026");
+	is_int(r.verdict, VV_UNKNOWN, "gVisor \"2026\": no date, unknown");
+
 }
 
 /* How reports label a version: libvirt's is its QEMU's. */
@@ -881,6 +952,7 @@ int main(void)
 	test_messages();
 	test_other_hosts();
 	test_unknown_version();
+	test_versions();
 	test_labels();
 	test_api_edges();
 	test_names();

@@ -21,6 +21,7 @@
 
 #include "tap.h"
 #include "vmm_detect.h"
+#include "vmm_version.h"
 
 #define MAXF 32
 

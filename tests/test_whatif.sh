@@ -159,6 +159,21 @@ contains "$(cat "$tmp/out")" "libvirt (QEMU 9.0.2) [what-if]    : LIMITED libvir
 	"libvirt=9.0.2: labelled as QEMU 9.0.2"
 "$bin" --no-probe --ipa-limit 36 --kernel 6.1 --vmm libvirt=9.0.2 --nagios >"$tmp/out" 2>&1
 contains "$(cat "$tmp/out")" "libvirt (QEMU 9.0.2): limited" "Nagios labels libvirt's QEMU version"
+# A Debian version is read as dpkg's path reads it (7.2.7), not as QEMU "1".
+whatif --kernel 6.1 --vmm qemu=1:7.2+dfsg-7+deb12u18
+is "$wrc" 1 "qemu=1:7.2+dfsg-7+deb12u18 on 36 bits, kernel 6.1: WARNING (QEMU 7.2.7 is limited)"
+contains "$(cat "$tmp/out")" "qemu 1:7.2+dfsg-7+deb12u18 [what-if]: LIMITED QEMU 7.2.7 sizes" \
+	"qemu=1:7.2+dfsg-7+deb12u18: judged as QEMU 7.2.7"
+whatif --kernel 6.1 --vmm libvirt=1:9.0.0-4
+is "$wrc" 1 "libvirt=1:9.0.0-4: WARNING, not CRITICAL"
+contains "$(cat "$tmp/out")" "libvirt (QEMU 1:9.0.0-4) [what-if]: LIMITED libvirt's QEMU 9.0.0" \
+	"libvirt=1:9.0.0-4: judged as QEMU 9.0.0"
+# gVisor: runsc's own "release-YYYYMMDD.N" and a dashed date are dates.
+whatif --kernel 6.1 --vmm gvisor=release-20260801.0 --vmm gvisor=2026-08-01
+contains "$(cat "$tmp/out")" "gvisor release-20260801.0 [what-if]: FAILS gVisor (runsc --platform=kvm) 2026-08-01 creates" \
+	"gvisor=release-20260801.0: the release of 2026-08-01"
+contains "$(cat "$tmp/out")" "gvisor 2026-08-01 [what-if]       : FAILS gVisor (runsc --platform=kvm) 2026-08-01 creates" \
+	"gvisor=2026-08-01: the release of 2026-08-01, not 2026"
 # 5.12 release candidates: the fix was posted after -rc2.
 for rc in 1 2; do
 	whatif --kernel "5.12-rc$rc" --quiet
