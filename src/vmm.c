@@ -326,6 +326,14 @@ static const struct vmm_range kvm_ioctls_ranges[] = {
 };
 
 static const struct vmm_range hyperlight_ranges[] = {
+	/* No release before v0.16.0 has an arm64 KVM backend: 859b8c45
+	 * "aarch64: initial KVM implementation" is the first. */
+	{ .from = "",
+	  .choice = VMM_IPA_TYPE0,
+	  .unsupported = "has no arm64 KVM backend: none before v0.16.0 (859b8c45) runs on "
+			 "arm64 KVM",
+	  .fix = "judge 0.16.0 or later (--vmm hyperlight=0.16.0), the first release that runs on "
+		 "arm64 KVM" },
 	/* hyperlight-dev/hyperlight 859b8c45 "aarch64: initial KVM implementation"
 	 * (first in v0.16.0; no earlier release runs on arm64 KVM):
 	 * src/hyperlight_host/src/hypervisor/virtual_machine/kvm/aarch64.rs
@@ -333,7 +341,7 @@ static const struct vmm_range hyperlight_ranges[] = {
 	 * "VM creation failed: {0}" of HypervisorError::KvmError "KVM error: {0}".
 	 * Guest memory ends just below 64 GiB (src/hyperlight_common/src/arch/
 	 * aarch64/layout.rs SCRATCH_TOP_GPA 0xf_ffff_efff). */
-	{ .from = "",
+	{ .from = "0.16.0",
 	  .choice = VMM_IPA_TYPE0,
 	  /* The map draws the top page of it: its size is configured. */
 	  .regions = { { "scratch", 0xfffffe000ULL, 0x1000, false, true, false,
@@ -852,18 +860,27 @@ uint64_t vmm_max_guest_ram(const char *name, const char *version, int ipa_bits)
 {
 	const struct vmm_row *row = ram_row(name);
 	const struct vmm_range *r;
-	uint64_t ram;
+	uint64_t ram = 0;
+	bool any = false;
 
 	if (!row)
 		return 0;
 	r = vmm_range_for(row, version);
 	if (r)
-		return layout_max_ram(r->ram, vm_bits(r, ipa_bits));
-	/* Version unknown: only an answer every release agrees on. */
-	ram = layout_max_ram(row->ranges[0].ram, vm_bits(&row->ranges[0], ipa_bits));
-	for (int i = 1; i < row->nranges; i++)
-		if (layout_max_ram(row->ranges[i].ram, vm_bits(&row->ranges[i], ipa_bits)) != ram)
+		return r->unsupported ? 0 : layout_max_ram(r->ram, vm_bits(r, ipa_bits));
+	/* Version unknown: only an answer every release that runs agrees on. */
+	for (int i = 0; i < row->nranges; i++) {
+		uint64_t m;
+
+		r = &row->ranges[i];
+		if (r->unsupported)
+			continue;
+		m = layout_max_ram(r->ram, vm_bits(r, ipa_bits));
+		if (any && m != ram)
 			return 0;
+		ram = m;
+		any = true;
+	}
 	return ram;
 }
 
@@ -1207,6 +1224,12 @@ static void judge_known_choice(const struct vmm_range *r, const char *label, con
 	int bits = ipa_bits(h->limit);
 
 	memset(j, 0, sizeof(*j));
+	if (r->unsupported) {
+		j->v = VV_UNKNOWN;
+		snprintf(j->reason, sizeof(j->reason), "%s %s", label, r->unsupported);
+		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
+		return;
+	}
 	/* The map against the host's limit, or type 0's 40 bits below it; fit_map()
 	 * sets the size the VM really gets. */
 	j->mr = r;
@@ -1286,7 +1309,8 @@ static int version_points(const struct vmm_row *row, const char **pts, int max)
 	int n = 0;
 
 	for (int i = 0; i < row->nranges && n < max; i++)
-		pts[n++] = row->ranges[i].from[0] ? row->ranges[i].from : "0";
+		if (!row->ranges[i].unsupported) /* an unknown version is one that runs */
+			pts[n++] = row->ranges[i].from[0] ? row->ranges[i].from : "0";
 	for (int i = 1; also && i < also->nranges && n < max; i++)
 		pts[n++] = also->ranges[i].from;
 	for (int i = 1; i < n; i++) /* insertion sort: a handful of points */
@@ -1334,7 +1358,7 @@ static void judge_unknown_version(const struct vmm_row *row, const char *given,
 	size_t o;
 
 	snprintf(lab, sizeof(lab), "%s (%s)", row->display,
-		 row->nranges == 1 && !row->also_row ? "any version" : "every release agrees");
+		 n == 1 && !row->also_row ? "any version" : "every release agrees");
 	for (i = 0; i < n; i++) {
 		judge_at(row, pts[i], lab, h, j);
 		vs[i] = j->v;

@@ -75,6 +75,9 @@ struct vmm_range {
 	const char *create_fail; /* what the user sees when KVM_CREATE_VM is refused */
 	const char *size_fail;	 /* ... when the map needs more than the limit ({M}, {L}) */
 	const char *fix;	 /* the release or option that fixes it */
+	/* Set: these releases do not run on arm64 KVM at all (why); the verdict is
+	 * unknown, and an unknown version is judged without them. */
+	const char *unsupported;
 };
 
 enum vmm_version_kind {

@@ -482,6 +482,24 @@ static void test_versions(void)
 	r = judge(ARCH_ARM64, 36, KB_DEFAULT_CAPPED, "gvisor", "2026");
 	is_int(r.verdict, VV_UNKNOWN, "gVisor \"2026\": no date, unknown");
 
+	/* Hyperlight before 0.16: no arm64 KVM backend, nothing to judge. */
+	for (int k = 0; k < 6; k++) {
+		r = judge(ARCH_ARM64, 36, kbs[k], "hyperlight", "0.15.0");
+		ok(r.verdict == VV_UNKNOWN && has(&r, "no arm64 KVM backend") &&
+			   has(&r, "0.16.0") && !strstr(r.reason, "os error"),
+		   "Hyperlight 0.15 on 36 bits, kernel %s: unknown, no release before 0.16 runs "
+		   "on arm64 KVM",
+		   kernel_behaviour_name(kbs[k]));
+	}
+	r = judge(ARCH_ARM64, 48, KB_DEFAULT_FITS, "hyperlight", "0.15");
+	is_int(r.verdict, VV_UNKNOWN, "Hyperlight 0.15 on 48 bits: still unknown");
+	is_int(r.map_bits, 0, "... and no map");
+	is_int((long long)vmm_max_guest_ram("hyperlight", "0.15", 48), 0, "... nor a RAM figure");
+	r = judge(ARCH_X86_64, 0, KB_NOT_APPLICABLE, "hyperlight", "0.15");
+	is_int(r.verdict, VV_WORKS, "Hyperlight 0.15 on x86: x86 VM types carry no IPA size");
+	r = judge(ARCH_ARM64, 36, KB_DEFAULT_REJECTED, "hyperlight", NULL);
+	ok(r.verdict == VV_FAILS && has(&r, "Hyperlight (any version)"),
+	   "Hyperlight of unknown version: judged as a release that runs on arm64");
 }
 
 /* How reports label a version: libvirt's is its QEMU's. */
@@ -572,7 +590,9 @@ static void test_names(void)
 								  ? row->ranges[k - 1].from
 								  : "0",
 							  g->from) < 0;
-			if (g->choice == VMM_IPA_TYPE0)
+			if (g->unsupported) /* judged unknown: only a reason and a fix */
+				cited &= g->fix != NULL;
+			else if (g->choice == VMM_IPA_TYPE0)
 				cited &= g->create_fail && g->fix;
 			if (g->choice == VMM_IPA_FIXED_MAP || g->choice == VMM_IPA_MINIMAL)
 				cited &= g->size_fail != NULL;
@@ -885,6 +905,8 @@ static void test_map(void)
 
 			if (row->vkind == VMM_VER_DATE && !row->ranges[k].from[0])
 				v = "20000101";
+			if (row->ranges[k].unsupported)
+				continue; /* no map: test_versions() */
 			for (int bits = 32; bits <= 52; bits++) {
 				/* Type 0 below 40 bits is created only under pKVM. */
 				check_beyond(row, v, bits,

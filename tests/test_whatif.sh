@@ -174,6 +174,11 @@ contains "$(cat "$tmp/out")" "gvisor release-20260801.0 [what-if]: FAILS gVisor 
 	"gvisor=release-20260801.0: the release of 2026-08-01"
 contains "$(cat "$tmp/out")" "gvisor 2026-08-01 [what-if]       : FAILS gVisor (runsc --platform=kvm) 2026-08-01 creates" \
 	"gvisor=2026-08-01: the release of 2026-08-01, not 2026"
+# Hyperlight before 0.16 does not run on arm64 KVM: nothing to judge, no invented error.
+whatif --kernel 6.1 --vmm hyperlight=0.15
+contains "$(cat "$tmp/out")" "hyperlight 0.15 [what-if]         : UNKNOWN Hyperlight 0.15 has no arm64 KVM backend" \
+	"hyperlight=0.15: no arm64 KVM backend before 0.16"
+case $(cat "$tmp/out") in *"os error"*) fail "hyperlight=0.15: no quoted error" ;; *) pass "hyperlight=0.15: no quoted error" ;; esac
 # 5.12 release candidates: the fix was posted after -rc2.
 for rc in 1 2; do
 	whatif --kernel "5.12-rc$rc" --quiet
