@@ -474,6 +474,9 @@ void facts_detect_vmms(const struct sysroot *sr, struct host_facts *f, bool allo
 		}
 		if (foreign_emulator(f, &found[i]))
 			continue;
+		/* Judged without a version: the report says why (not run, not ELF, ...). */
+		if (!found[i].version[0] && found[i].note[0])
+			facts_note(f, "%s: version unknown: %s", found[i].path, found[i].note);
 		s = &f->vmms_found[f->nvmms_found++];
 		*s = found[i];
 		text_clean(s->name);

@@ -605,7 +605,7 @@ static void version_from_marker(struct detect *d, const struct locator *p, struc
 	if (r == 0) {
 		close(fd);
 		snprintf(f->note, sizeof(f->note),
-			 "not an ELF binary (empty, or a script): its build date is unknown");
+			 "not an ELF binary (empty, or a script): no build date to read");
 		return;
 	}
 	r = r < 0 ? r : file_contains(fd, p->marker);

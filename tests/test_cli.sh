@@ -174,6 +174,35 @@ d['host']['arch'] == 'arm64'
 "
 fi
 
+# An lkvm that is empty or a script is no kvmtool build of a known date: its
+# version is unknown and a note says why; a real old build (ELF, without the
+# 2021-08-31 message) stays dated "<20210831".
+for kind in empty script old; do
+	mkbase "$tmp/lkvm-$kind"
+	mkdir -p "$tmp/lkvm-$kind/usr/bin"
+	case $kind in
+	empty) : >"$tmp/lkvm-$kind/usr/bin/lkvm" ;;
+	script) printf '#!/bin/sh\nexec /opt/kvmtool/lkvm "$@"\n' >"$tmp/lkvm-$kind/usr/bin/lkvm" ;;
+	old) printf '\177ELF\002\001\001  Error: KVM_CREATE_VM ioctl\n' >"$tmp/lkvm-$kind/usr/bin/lkvm" ;;
+	esac
+	chmod 755 "$tmp/lkvm-$kind/usr/bin/lkvm"
+	run_json "$tmp/lkvm-$kind"
+	if [ $kind = old ]; then
+		is "$rc" 2 "ELF lkvm without the 2021-08-31 message: CRITICAL"
+		jcheck "$tmp/out.json" "ELF lkvm without the message: built before 2021-08-31, fails" "
+[v['verdict'] for v in d['vmms'] if v['name'] == 'kvmtool'] == ['fails']
+[v['version'] for v in d['vmms'] if v['name'] == 'kvmtool'] == ['<20210831']
+"
+	else
+		is "$rc" 1 "$kind lkvm: not CRITICAL (the kernel log's WARNING)"
+		jcheck "$tmp/out.json" "$kind lkvm: kvmtool of unknown version, and why" "
+[v['verdict'] for v in d['vmms'] if v['name'] == 'kvmtool'] == ['unknown']
+[v['version'] for v in d['vmms'] if v['name'] == 'kvmtool'] == [None]
+any('/usr/bin/lkvm' in n and 'not an ELF binary' in n for n in d['host']['notes'])
+"
+	fi
+done
+
 # A long-running sysroot read can never outlive the run: a FIFO in every slot.
 mkbase "$tmp/fifos"
 for f in proc/cmdline proc/iomem var/log/dmesg sys/devices/system/cpu/possible; do

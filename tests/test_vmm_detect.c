@@ -442,7 +442,7 @@ static void test_tree(void)
 	   e ? e->note : "-");
 	e = find_path(f, n, "/usr/local/sbin/lkvm");
 	ok(e && !e->skipped && !e->version[0] && strstr(e->note, "not an ELF"),
-	   "an empty lkvm: build date unknown (%s)", e ? e->version : "-");
+	   "an empty lkvm: build date unknown (%s)", e ? e->note : "-");
 	e = find(f, n, "libvirt", NULL);
 	ok(e && e->version[0] && !strcmp(e->version, "7.2.7") && strstr(e->note, "QEMU"),
 	   "libvirt takes its QEMU's version");
