@@ -50,6 +50,7 @@ static bool arg_no_run;
 static bool arg_no_exec;
 static long arg_timeout_ms = 5000;
 static enum report_format arg_format = FMT_TEXT;
+static const char *arg_format_opt; /* the option that chose arg_format, NULL: text */
 static const char *arg_output;
 static bool arg_quiet;
 static bool arg_map;
@@ -100,7 +101,8 @@ static const struct argp_option options[] = {
 	  "Judge as if the host's IPA limit were BITS (32..52); on a non-arm64 host, judge an "
 	  "arm64 host with this limit",
 	  0 },
-	{ NULL, 0, NULL, 0, "Output:", 3 },
+	{ NULL, 0, NULL, 0,
+	  "Output (one format; --quiet, --verbose, --map, --color: text only):", 3 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
 	{ "nagios", OPT_NAGIOS, NULL, 0, "Monitoring-plugins output: one status line with perfdata",
 	  0 },
@@ -143,6 +145,18 @@ static int parse_vmm_opt(const char *arg, struct argp_state *state)
 			   vmm_known_names());
 	w->nvmms++;
 	return 0;
+}
+
+/*
+ * One output format per run: "--json --nagios" is refused, never "last
+ * wins". The same option twice is no conflict.
+ */
+static void set_format(struct argp_state *state, enum report_format fmt, const char *opt)
+{
+	if (arg_format_opt && strcmp(arg_format_opt, opt))
+		argp_error(state, "%s and %s: give one output format", arg_format_opt, opt);
+	arg_format_opt = opt;
+	arg_format = fmt;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -194,13 +208,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		arg_whatif.ipa_limit = ipa_known((int)v);
 		break;
 	case 'j':
-		arg_format = FMT_JSON;
+		set_format(state, FMT_JSON, "--json");
 		break;
 	case OPT_NAGIOS:
-		arg_format = FMT_NAGIOS;
+		set_format(state, FMT_NAGIOS, "--nagios");
 		break;
 	case OPT_PROMETHEUS:
-		arg_format = FMT_PROMETHEUS;
+		set_format(state, FMT_PROMETHEUS, "--prometheus");
 		break;
 	case 'o':
 		arg_output = arg;
@@ -226,6 +240,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		/* "only the verdict line" and "also every probe" cannot both hold */
+		if (arg_quiet && arg_verbose)
+			argp_error(state, "--quiet and --verbose: give one of them");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

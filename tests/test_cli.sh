@@ -40,6 +40,26 @@ for bad in "--timeout=0" "--timeout=abc" "--timeout=601" "--ipa-limit=31" "--ipa
 	if [ $rc -eq 64 ] && [ -n "$err" ]; then pass "bad value $bad: exit 64 with a message"
 	else fail "bad value $bad: exit $rc, message '$err'"; fi
 done
+# One output format: two are refused whatever their order, never "last wins".
+for pair in "--json --nagios" "--nagios --json" "--json --prometheus" "--prometheus -j" \
+	"--nagios --prometheus" "--quiet --verbose" "-v -q"; do
+	# shellcheck disable=SC2086 # the pair is two words
+	out=$("$BIN" --no-probe $pair 2>"$tmp/err")
+	rc=$?
+	case $pair in
+	*--nagios*) want=3 msg=$out ;; # the usage error is the Nagios status line
+	*) want=64 msg=$(cat "$tmp/err") ;;
+	esac
+	if [ $rc -eq $want ] && case $msg in *"give one"*) true ;; *) false ;; esac then
+		pass "$pair: usage error $want naming the conflict"
+	else
+		fail "$pair: exit $rc (want $want), '$msg' / '$out'"
+	fi
+done
+"$BIN" --no-probe --json -j >"$tmp/jj" && python3 -m json.tool "$tmp/jj" >/dev/null
+is "$?" 0 "--json twice is no conflict"
+"$BIN" --no-probe --json --map --color=always >"$tmp/jj" && python3 -m json.tool "$tmp/jj" >/dev/null
+is "$?" 0 "--json with --map and --color (text-only modifiers): accepted, still JSON"
 "$BIN" --sysroot /nonexistent/dir >/dev/null 2>"$tmp/err"
 is "$?" 64 "missing --sysroot: exit 64"
 contains "$(cat "$tmp/err")" "No such file" "missing --sysroot: says why"
