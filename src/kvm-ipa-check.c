@@ -22,7 +22,9 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "assess.h"
@@ -109,7 +111,8 @@ static const struct argp_option options[] = {
 	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "node_exporter textfile collector format", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write the report to FILE atomically (temp file + rename, mode and owner kept) "
-	  "instead of stdout; symlinks, FIFOs and devices other than /dev/null, /dev/full "
+	  "instead of stdout (- is stdout); symlinks, FIFOs, directories, files in /proc, "
+	  "/sys and other kernel file systems, and devices other than /dev/null, /dev/full "
 	  "and terminals are refused",
 	  0 },
 	{ "quiet", 'q', NULL, 0, "Print only the verdict line", 0 },
@@ -217,7 +220,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		set_format(state, FMT_PROMETHEUS, "--prometheus");
 		break;
 	case 'o':
-		arg_output = arg;
+		/* "-" is standard output, as for most tools; "" names nothing */
+		if (!*arg)
+			argp_error(state, "--output: empty file name (give FILE, or - for stdout)");
+		arg_output = strcmp(arg, "-") ? arg : NULL;
 		break;
 	case 'q':
 		arg_quiet = true;
@@ -457,47 +463,116 @@ static int open_temp(const struct stat *old)
 	return -EEXIST;
 }
 
-/* Returns 0 or -errno; *why says which rule refused the target. */
-static int open_output(const char *path, const char **why)
+/*
+ * The kernel's interfaces, not storage: a report "replacing"
+ * /proc/sys/kernel/osrelease or a sysfs attribute cannot be created there
+ * (no temp file), and writing one in place would change the host.
+ * (linux/magic.h; cgroup and cgroup2 included.)
+ */
+static const char *kernel_fs_name(int dirfd)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} kfs[] = {
+		{ PROC_SUPER_MAGIC, "proc" },	    { SYSFS_MAGIC, "sysfs" },
+		{ CGROUP_SUPER_MAGIC, "cgroup" },   { CGROUP2_SUPER_MAGIC, "cgroup2" },
+		{ DEBUGFS_MAGIC, "debugfs" },	    { TRACEFS_MAGIC, "tracefs" },
+		{ SECURITYFS_MAGIC, "securityfs" }, { BPF_FS_MAGIC, "bpf" },
+		{ EFIVARFS_MAGIC, "efivarfs" },	    { PSTOREFS_MAGIC, "pstore" },
+		{ DEVPTS_SUPER_MAGIC, "devpts" },   { SELINUX_MAGIC, "selinuxfs" },
+		{ SMACK_MAGIC, "smackfs" },
+	};
+	struct statfs sfs;
+
+	if (fstatfs(dirfd, &sfs) < 0)
+		return NULL; /* then the open below says what is wrong */
+	for (size_t i = 0; i < sizeof(kfs) / sizeof(kfs[0]); i++)
+		if ((unsigned long)sfs.f_type == kfs[i].magic)
+			return kfs[i].name;
+	return NULL;
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m)    ? "a directory"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISSOCK(m) ? "a socket"
+	       : S_ISBLK(m)  ? "a block device"
+			     : "not a regular file";
+}
+
+/* The errno is the temp file's, beside FILE, not FILE's own: the message says so. */
+static int open_temp_why(const struct stat *old, const char *dir, char *why, size_t whylen)
+{
+	int r = open_temp(old);
+
+	if (r < 0)
+		snprintf(why, whylen, "cannot create a temporary file in %s to replace it: %s", dir,
+			 strerror(-r));
+	return r;
+}
+
+/* Returns 0 or -errno; why (when set) says which rule refused the target, in words. */
+static int open_output(const char *path, char *why, size_t whylen)
 {
 	static char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path, *kfs;
 	struct stat st;
 	int r;
 
-	*why = NULL;
+	why[0] = '\0';
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");
 	else if (slash == path)
 		snprintf(dir, sizeof(dir), "/");
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (!*(slash ? slash + 1 : path) || strlen(slash ? slash + 1 : path) >= sizeof(out_t.base))
-		return -EINVAL;
-	snprintf(out_t.base, sizeof(out_t.base), "%s", slash ? slash + 1 : path);
+	if (!*base) {
+		snprintf(why, whylen, "ends in '/': a file name is needed, not a directory");
+		return -EISDIR;
+	}
+	if (strlen(base) >= sizeof(out_t.base))
+		return -ENAMETOOLONG;
+	snprintf(out_t.base, sizeof(out_t.base), "%s", base);
 	out_t.dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (out_t.dirfd < 0)
 		return -errno;
+	kfs = kernel_fs_name(out_t.dirfd);
 	if (fstatat(out_t.dirfd, out_t.base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)
 			return -errno;
-		return open_temp(NULL);
+		if (kfs) {
+			snprintf(why, whylen,
+				 "%s is on %s, a kernel interface, not storage: refused", dir, kfs);
+			return -EPERM;
+		}
+		return open_temp_why(NULL, dir, why, whylen);
 	}
 	if (S_ISLNK(st.st_mode)) {
-		*why = "is a symbolic link: refusing to write through it (give the real path)";
+		snprintf(why, whylen,
+			 "is a symbolic link: refusing to write through it (give the real path)");
 		return -ELOOP;
 	}
 	if (S_ISCHR(st.st_mode)) {
 		r = open_through(&st);
 		if (r == -EINVAL)
-			*why = "is a device other than /dev/null, /dev/full or a terminal: refused";
+			snprintf(why, whylen,
+				 "is a device other than /dev/null, /dev/full or a terminal: "
+				 "refused");
 		return r;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		*why = "is not a regular file (a FIFO, socket, block device or directory): refused";
+		snprintf(why, whylen, "is %s, not a regular file: refused", file_kind(st.st_mode));
 		return -EINVAL;
 	}
-	return open_temp(&st);
+	if (kfs) {
+		snprintf(why, whylen,
+			 "is a file of %s, a kernel interface, not a report to replace: refused",
+			 kfs);
+		return -EPERM;
+	}
+	return open_temp_why(&st, dir, why, whylen);
 }
 
 /* Writes the finished report; fsync and rename make the replacement atomic. */
@@ -528,7 +603,7 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 		.map = arg_map,
 		.version = KIC_VERSION,
 	};
-	const char *why;
+	char why[PATH_MAX + 96];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -549,9 +624,9 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 		return r;
 	}
 	if (arg_output) {
-		r = open_output(arg_output, &why);
+		r = open_output(arg_output, why, sizeof(why));
 		if (r < 0) {
-			error_msg("cannot write %s: %s", arg_output, why ? why : strerror(-r));
+			error_msg("cannot write %s: %s", arg_output, why[0] ? why : strerror(-r));
 			out_cleanup();
 			free(buf);
 			return r;

@@ -99,6 +99,9 @@ mutate() { # ROOT FILE VARIANT
 	nonutf8) printf 'caf\351 \377\376 \300\200\n' >"$f" ;;
 	fifo) rm -f "$f"; mkfifo "$f" ;;
 	escape) rm -f "$f"; ln -s /etc/shadow "$f" ;;
+	escapeup) rm -f "$f"; ln -s ../../../../../../../../../../etc/shadow "$f" ;;
+	escapedir) rm -rf "$f"; ln -s "/$2" "$f" ;; # the host's own directory: a loop inside
+	loop) rm -f "$f"; ln -s "$(basename "$f")" "$f" ;; # a loop inside the tree, no escape
 	dir) rm -f "$f"; mkdir -p "$f" ;;
 	esac
 }
@@ -131,6 +134,11 @@ proc/sys/kernel/arch binary 3 not a regular text file
 proc/sys/kernel/arch huge 3 larger than expected
 proc/sys/kernel/arch fifo 3 not a regular text file
 proc/sys/kernel/arch escape 3 architecture unknown
+proc/sys/kernel/arch escape 3 arch: refused: symlink leaves the tree
+proc/sys/kernel/arch escapeup 3 arch: refused: symlink leaves the tree
+proc/sys/kernel/arch loop 3 arch: Too many levels of symbolic links
+proc escapedir 3 osrelease: refused: symlink leaves the tree
+proc/cmdline escape 1 cmdline: refused: symlink leaves the tree
 proc/sys/kernel/osrelease missing 1 -
 proc/sys/kernel/osrelease nonutf8 1 -
 proc/sys/kernel/osrelease huge 1 larger than expected
@@ -156,7 +164,7 @@ var/log/dmesg binary 3 -
 var/log/dmesg huge 3 -
 var/log/dmesg nonutf8 3 -
 var/log/dmesg fifo 3 not a regular text file
-var/log/dmesg escape 3 -
+var/log/dmesg escape 3 dmesg: refused: symlink leaves the tree
 TABLE
 
 # Terminal escapes in a copied tree never reach the reader's terminal.
