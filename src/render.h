@@ -18,7 +18,7 @@
 
 void render_text(FILE *out, const struct report_opts *o, const struct host_facts *f,
 		 const struct kvm_obs *obs, const struct assessment *a);
-void render_text_quiet(FILE *out, const struct assessment *a);
+void render_text_quiet(FILE *out, bool color, const struct assessment *a);
 /* --map (and --verbose): each judged VMM's memory map against its IPA size (render_map.c). */
 void render_map(FILE *out, bool color, const struct assessment *a);
 void render_json(FILE *out, const struct report_opts *o, const struct host_facts *f,

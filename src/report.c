@@ -110,7 +110,7 @@ int report_print(FILE *out, const struct report_opts *o, const struct host_facts
 		break;
 	default:
 		if (o->quiet)
-			render_text_quiet(out, a);
+			render_text_quiet(out, o->color, a);
 		else
 			render_text(out, o, f, obs, a);
 	}

@@ -86,6 +86,12 @@ out=$(NO_COLOR=1 "$BIN" --sysroot "$tmp/base" --color=auto)
 case "$out" in *"$(printf '\033')"*) fail "NO_COLOR honoured" ;; *) pass "NO_COLOR honoured" ;; esac
 out=$("$BIN" --sysroot "$tmp/base" --quiet)
 is "$(echo "$out" | wc -l)" 1 "--quiet prints one line"
+case "$out" in *"$(printf '\033')"*) fail "--quiet: no colour when not a terminal" ;; *) pass "--quiet: no colour when not a terminal" ;; esac
+out=$("$BIN" --sysroot "$tmp/base" --quiet --color=always)
+case "$out" in
+"$(printf '\033[33mWARNING\033[0m: ')"*) pass "--quiet --color=always: the status word coloured as in the full report" ;;
+*) fail "--quiet --color=always lost the colour: $(echo "$out" | od -c | head -2)" ;;
+esac
 
 # --- bad input table: FILE VARIANT EXPECTED_RC NOTE_SUBSTRING ---
 big() { head -c 3000000 /dev/zero | tr '\0' 'A'; }
