@@ -136,8 +136,8 @@ static void text_device(const struct text *t, const struct host_facts *f)
 		return;
 	}
 	mark(t, f->dev_accessible ? MARK_PASS : MARK_FAIL);
-	fprintf(t->f, "mode %04o group %s%s\n", f->dev_mode, f->dev_group,
-		f->dev_accessible ? "" : ", not accessible to this user");
+	fprintf(t->f, "mode %04o %s%s%s\n", f->dev_mode, f->dev_group_is_gid ? "" : "group ",
+		f->dev_group, f->dev_accessible ? "" : ", not accessible to this user");
 }
 
 static void text_kvm(const struct text *t, const struct host_facts *f, const struct kvm_obs *obs)

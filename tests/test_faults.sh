@@ -368,6 +368,19 @@ if [ -n "$kvm" ]; then
 			fail "3: ulimit -n $n: exit $rc ($(reason "$tmp/nofile.json"))"
 		fi
 	done
+	# getgrgid() under EMFILE: the number, said to be one, never "group 0" as a name
+	g=$(stat -c %g /dev/kvm)
+	sh -c 'ulimit -n 4 && exec "$1" --color=never' _ "$BIN" >"$tmp/nofile.txt" 2>/dev/null
+	line=$(grep '/dev/kvm  ' "$tmp/nofile.txt")
+	case $line in
+	*"group $g"*) fail "21: EMFILE: the gid passed off as a group name: $line" ;;
+	*"gid $g"* | *"group $(stat -c %G /dev/kvm)"*) pass "21: EMFILE: /dev/kvm's group named, or its gid said to be one ($line)" ;;
+	*) fail "21: EMFILE: no group or gid: $line" ;;
+	esac
+	sh -c 'ulimit -n 4 && exec "$1" --json' _ "$BIN" >"$tmp/nofile.json" 2>/dev/null
+	jcheck "$tmp/nofile.json" "21: EMFILE: JSON kvm.device.group is a name or null, never a number" "
+d['kvm']['device']['group'] is None or not d['kvm']['device']['group'].isdigit()
+"
 	sh -c 'ulimit -n 5 && exec "$1" --prometheus' _ "$BIN" >"$tmp/nofile.prom" 2>/dev/null
 	prom_ok "$tmp/nofile.prom" && pass "3: EMFILE run: Prometheus output passes promtool" ||
 		fail "3: EMFILE run: promtool"
