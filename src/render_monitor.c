@@ -86,7 +86,7 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 		const struct vmm_result *v = &a->vmms[i];
 
 		/* "[what-if]" as in the text report: named with --vmm, not found */
-		fprintf(out, "%s %s%s: %s - ", v->name, v->version[0] ? v->version : "?",
+		fprintf(out, "%s %s%s: %s - ", v->name, vmm_version_text(v),
 			v->what_if ? " [what-if]" : "", vmm_verdict_name(v->verdict));
 		nagios_text(out, v->reason);
 		fputc('\n', out);

@@ -357,8 +357,8 @@ static void text_vmms(const struct text *t, const struct assessment *a)
 		const struct vmm_result *v = &a->vmms[i];
 		char lbl[128];
 
-		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name,
-			 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "");
+		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name, vmm_version_text(v),
+			 v->what_if ? " [what-if]" : "");
 		label(t, lbl);
 		word(t, colors[v->verdict], vmm_verdict_name(v->verdict));
 		fprintf(t->f, " %s\n", v->reason);

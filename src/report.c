@@ -89,6 +89,16 @@ bool run_reached_mmio(const struct vcpu_run *r)
 	return r->result == RUN_EXITED && r->exit_reason == KVM_EXIT_MMIO;
 }
 
+/*
+ * A VMM's version in the text, map and Nagios reports; JSON's null. One
+ * spelling for "not known" across them (Prometheus: an empty label value,
+ * which it treats as no label).
+ */
+const char *vmm_version_text(const struct vmm_result *v)
+{
+	return v->version[0] ? v->version : "(version unknown)";
+}
+
 void fput_upper(const char *s, FILE *out)
 {
 	for (; *s; s++)

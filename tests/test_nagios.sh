@@ -144,6 +144,12 @@ contains "$(head -n 1 "$tmp/warning.out")" "ipa_limit_bits=36;;;32;52" "warning:
 FX=$(dirname "$0")/fixtures
 "$BIN" --nagios --sysroot "$FX/m1-36" --vmm qemu=7.2 >"$tmp/wi.out" 2>/dev/null
 contains "$(sed -n 2p "$tmp/wi.out")" "qemu 7.2 [what-if]: limited - " "what-if VMM marked [what-if] in the long output"
+# an unknown version is spelt as in the text report (JSON: null)
+"$BIN" --nagios --sysroot "$FX/m1-36" --vmm kvmtool >"$tmp/wi.out" 2>/dev/null
+"$BIN" --color=never --sysroot "$FX/m1-36" --vmm kvmtool >"$tmp/wi.txt" 2>/dev/null
+contains "$(sed -n 2p "$tmp/wi.out")" "kvmtool (version unknown) [what-if]: unknown - " \
+	"unknown VMM version: '(version unknown)' in the long output"
+contains "$(cat "$tmp/wi.txt")" "  kvmtool (version unknown) [what-if]" "... as in the text report"
 "$BIN" --nagios --sysroot "$FX/a72-44" --ipa-limit 36 --kernel 6.1 >"$tmp/wi.out" 2>/dev/null
 perf=$(head -n 1 "$tmp/wi.out" | sed -n 's/^[^|]*|//p')
 case $perf in

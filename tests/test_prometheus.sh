@@ -147,6 +147,8 @@ fi
 contains "$(cat "$tmp/whatif.prom")" 'kvm_ipa_vmm_verdict{vmm="qemu",version="7.2"' \
 	"what-if VMMs become kvm_ipa_vmm_verdict series"
 contains "$(cat "$tmp/whatif.prom")" 'what_if="1"} 1' "what-if series say so"
+contains "$(cat "$tmp/whatif.prom")" 'kvm_ipa_vmm_verdict{vmm="kvmtool",version="",' \
+	"unknown version: an empty label (no label to Prometheus; JSON's null)"
 # A what-if limit is the judged host's: this CPU's size and this kernel's
 # probes would read as that host's, so they are left out; the HELP says the
 # limit may be a prediction.
