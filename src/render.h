@@ -34,7 +34,7 @@ const char *run_result_name(enum run_result r);
 const char *exit_reason_name(unsigned int reason); /* KVM_EXIT_* */
 bool run_reached_mmio(const struct vcpu_run *r);   /* the guest store exited as MMIO */
 
-/* v->version, or "(version unknown)": text, map and Nagios spell it alike. */
+/* v->version, or "(unknown)": text, map and Nagios spell it alike. */
 const char *vmm_version_text(const struct vmm_result *v);
 
 /* s in capitals ("ok" -> "OK"): status and verdict words of text and Nagios. */

@@ -96,7 +96,7 @@ bool run_reached_mmio(const struct vcpu_run *r)
  */
 const char *vmm_version_text(const struct vmm_result *v)
 {
-	return v->version[0] ? v->version : "(version unknown)";
+	return v->version[0] ? v->version : "(unknown)";
 }
 
 void fput_upper(const char *s, FILE *out)
