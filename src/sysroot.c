@@ -137,6 +137,7 @@ static int walk_below(int rootfd, const char *rel, int flags, bool *leaves)
 	size_t esc_end = 0;
 	char *p = rem, *c = rem;
 
+	*leaves = false;
 	stack[0] = rootfd;
 	if (strlen(rel) >= sizeof(rem))
 		return -ENAMETOOLONG;
@@ -212,7 +213,8 @@ static int walk_below(int rootfd, const char *rel, int flags, bool *leaves)
 	}
 	while (depth > 0)
 		close(stack[depth--]);
-	*leaves = fd < 0 && (size_t)(c - rem) < esc_end;
+	/* not found, a loop, a file for a directory: a fault (EMFILE) explains nothing */
+	*leaves = (fd == -ENOENT || fd == -ELOOP || fd == -ENOTDIR) && (size_t)(c - rem) < esc_end;
 	return fd;
 }
 
