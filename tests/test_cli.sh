@@ -115,7 +115,9 @@ mutate() { # ROOT FILE VARIANT
 # File, variant, expected exit code, note substring ("" = no note required).
 while read -r file variant want note; do
 	[ -n "$file" ] || continue
-	root="$tmp/case-$(echo "$file-$variant" | tr '/' '_')"
+	# a fresh tree per row: two rows of one file and variant must not share
+	# one, whose planted symlink the second mktree would write through
+	root=$(mktemp -d "$tmp/case-$(echo "$file-$variant" | tr '/' '_').XXXXXX")
 	mkbase "$root"
 	mutate "$root" "$file" "$variant"
 	[ "$note" = "-" ] && note=""
