@@ -161,14 +161,27 @@ static void read_device(struct host_facts *f)
 	if (dev && udev_device_get_devnode(dev))
 		node = udev_device_get_devnode(dev);
 	if (stat(node, &st) == 0 && S_ISCHR(st.st_mode)) {
-		struct group *g = getgrgid(st.st_gid);
+		struct group *g;
+		int err;
 
+		errno = 0;
+		g = getgrgid(st.st_gid);
+		err = errno;
 		f->dev_present = true;
 		f->dev_mode = st.st_mode & 07777;
-		if (g)
+		if (g) {
 			snprintf(f->dev_group, sizeof(f->dev_group), "%s", g->gr_name);
-		else
-			snprintf(f->dev_group, sizeof(f->dev_group), "%u", (unsigned int)st.st_gid);
+		} else {
+			/* the number, said to be one: "group 0" would pass for a name */
+			snprintf(f->dev_group, sizeof(f->dev_group), "gid %u",
+				 (unsigned int)st.st_gid);
+			f->dev_group_is_gid = true;
+			/* getgrgid(3): 0, ENOENT, ESRCH, EBADF or EPERM mean "no such group" */
+			if (err && err != ENOENT && err != ESRCH && err != EBADF && err != EPERM)
+				facts_note(f,
+					   "/dev/kvm: the name of group %u was not looked up: %s",
+					   (unsigned int)st.st_gid, strerror(err));
+		}
 		text_clean(f->dev_group);
 		f->dev_accessible = faccessat(AT_FDCWD, node, R_OK | W_OK, AT_EACCESS) == 0;
 		if (!f->dev_accessible)

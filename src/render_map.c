@@ -290,7 +290,7 @@ static void map_title(FILE *f, const struct vmm_result *v, int host_bits)
 	word[i] = '\0';
 	/* A VMM that fails may never get its VM: say what the map is drawn against. */
 	snprintf(line, sizeof(line), "%s %s%s: %s; %s %d IPA bits (%s%s)", v->name,
-		 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "", word,
+		 vmm_version_text(v), v->what_if ? " [what-if]" : "", word,
 		 v->verdict == VV_FAILS ? "drawn against" : "the VM gets", v->map_bits, lim, host);
 	wrap(f, line, 0, 2);
 }
@@ -304,8 +304,7 @@ void render_map(FILE *out, bool color, const struct assessment *a)
 		const struct vmm_result *v = &a->vmms[i];
 
 		if (v->map_bits < 32 || v->map_bits > 63 || v->nregions > KIC_MAX_REGIONS) {
-			fprintf(out, "%s %s%s: no map: %s\n", v->name,
-				v->version[0] ? v->version : "(version?)",
+			fprintf(out, "%s %s%s: no map: %s\n", v->name, vmm_version_text(v),
 				v->what_if ? " [what-if]" : "",
 				a->judged_arch != ARCH_ARM64 ? "only arm64 VMs have an IPA size"
 				: !v->version[0] ? "its releases' maps differ (give its version)"

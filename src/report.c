@@ -9,6 +9,7 @@
 #include <linux/kvm.h>
 
 #include "render.h"
+#include "vmm.h"
 
 const char *mod_state_name(enum mod_state s)
 {
@@ -89,6 +90,21 @@ bool run_reached_mmio(const struct vcpu_run *r)
 	return r->result == RUN_EXITED && r->exit_reason == KVM_EXIT_MMIO;
 }
 
+/*
+ * A VMM's version in the text, map and Nagios reports; JSON's null. One
+ * spelling for "not known" across them (Prometheus: an empty label value,
+ * which it treats as no label).
+ */
+const char *vmm_version_text(const struct vmm_result *v)
+{
+	static char buf[80];
+
+	if (!v->version[0])
+		return "(unknown)";
+	/* libvirt's version is its QEMU's: "libvirt (QEMU 9.0.2)" (vmm.c) */
+	return vmm_version_label(v->name, v->version, buf, sizeof(buf));
+}
+
 void fput_upper(const char *s, FILE *out)
 {
 	for (; *s; s++)
@@ -110,7 +126,7 @@ int report_print(FILE *out, const struct report_opts *o, const struct host_facts
 		break;
 	default:
 		if (o->quiet)
-			render_text_quiet(out, a);
+			render_text_quiet(out, o->color, a);
 		else
 			render_text(out, o, f, obs, a);
 	}

@@ -64,7 +64,8 @@ for bits, g in ((b, g) for b in range(32, 53) for g in (1, 2)):
     print(f"{'ok' if esc.sub('', color) == text and chr(27) in color else 'bad'} "
           f"{bits}: --color=always only adds")
     # The legend of each VMM's block: "    NAME      size at base: ..."
-    blocks = re.split(r"^(?=\S+ \S+ \[what-if\]: )", maps, flags=re.M)[1:]
+    # (libvirt's version is its QEMU's: "libvirt (QEMU 8.0) [what-if]: ")
+    blocks = re.split(r"^(?=\S+ (?:\(QEMU \S+\)|\S+) \[what-if\]: )", maps, flags=re.M)[1:]
     if len(blocks) != len(doc["vmms"]):
         print(f"bad {bits}: {len(blocks)} map blocks for {len(doc['vmms'])} VMMs")
         continue

@@ -158,7 +158,7 @@ whatif --kernel 6.1 --vmm libvirt=9.0.2
 contains "$(cat "$tmp/out")" "libvirt (QEMU 9.0.2) [what-if]    : LIMITED libvirt's QEMU 9.0.2" \
 	"libvirt=9.0.2: labelled as QEMU 9.0.2"
 "$bin" --no-probe --ipa-limit 36 --kernel 6.1 --vmm libvirt=9.0.2 --nagios >"$tmp/out" 2>&1
-contains "$(cat "$tmp/out")" "libvirt (QEMU 9.0.2): limited" "Nagios labels libvirt's QEMU version"
+contains "$(cat "$tmp/out")" "libvirt (QEMU 9.0.2) [what-if]: limited" "Nagios labels libvirt's QEMU version"
 # A Debian version is read as dpkg's path reads it (7.2.7), not as QEMU "1".
 whatif --kernel 6.1 --vmm qemu=1:7.2+dfsg-7+deb12u18
 is "$wrc" 1 "qemu=1:7.2+dfsg-7+deb12u18 on 36 bits, kernel 6.1: WARNING (QEMU 7.2.7 is limited)"
