@@ -547,13 +547,13 @@ static bool date_of(const char *v, char *out)
 }
 
 /* "1:7.2+dfsg-7", "9.0.0-4": an epoch, or a revision after the last '-' that starts with a
- * digit ("8.2.0-rc1", "16.0-12-gabc" are upstream suffixes). */
+ * digit ("8.2.0-rc1", "16.0-12-gabc" are upstream suffixes, "v38.0-1" is no Debian's). */
 static bool debian_form(const char *v)
 {
 	const char *dash = strrchr(v, '-');
 	size_t n = strspn(v, "0123456789");
 
-	return (n && v[n] == ':') || (dash && dash != v && isdigit((unsigned char)dash[1]));
+	return n && (v[n] == ':' || (dash && isdigit((unsigned char)dash[1])));
 }
 
 int vmm_version_read(const char *name, const char *given, char *out, size_t len)

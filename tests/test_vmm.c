@@ -435,6 +435,7 @@ static void test_versions(void)
 		{ "qemu", "7.2.22", "7.2.22" },
 		{ "qemu", "8.2.0-rc1", "8.2.0-rc1" },
 		{ "cloud-hypervisor", "v38.0-12-g1a2b3c4-dirty", "v38.0-12-g1a2b3c4-dirty" },
+		{ "cloud-hypervisor", "v38.0-1", "v38.0-1" },
 		/* dated rows */
 		{ "gvisor", "release-20260801.0", "20260801" },
 		{ "gvisor", "2026-08-01", "20260801" },
