@@ -519,6 +519,15 @@ static enum kic_status verdict_status(enum vmm_verdict v)
 	}
 }
 
+/* A VMM that fails or hangs runs no guest: it has no largest RAM. */
+static uint64_t vmm_ram(const struct host_facts *f, const struct assessment *a,
+			const struct vmm_result *r, const char *name, const char *version)
+{
+	if (r->verdict == VV_FAILS || r->verdict == VV_HANGS)
+		return 0;
+	return min_u64(vmm_max_guest_ram(name, version, ipa_bits(a->ipa_limit)), slot_max(f, a));
+}
+
 static void judge_vmms(const struct host_facts *f, const struct whatif *w, struct assessment *a)
 {
 	struct vmm_env env = {
@@ -542,9 +551,7 @@ static void judge_vmms(const struct host_facts *f, const struct whatif *w, struc
 		if (vmm_judge(&env, s->name, s->version, r) < 0)
 			continue;
 		snprintf(r->path, sizeof(r->path), "%s", s->path);
-		r->max_guest_ram =
-			min_u64(vmm_max_guest_ram(s->name, s->version, ipa_bits(a->ipa_limit)),
-				slot_max(f, a));
+		r->max_guest_ram = vmm_ram(f, a, r, s->name, s->version);
 		a->nvmms++;
 	}
 	/* Room for every --vmm after the VMMs found: none is dropped. */
@@ -554,9 +561,7 @@ static void judge_vmms(const struct host_facts *f, const struct whatif *w, struc
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
 			continue;
 		r->what_if = true;
-		r->max_guest_ram = min_u64(vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version,
-							     ipa_bits(a->ipa_limit)),
-					   slot_max(f, a));
+		r->max_guest_ram = vmm_ram(f, a, r, w->vmms[i].name, w->vmms[i].version);
 		a->nvmms++;
 	}
 }

@@ -254,7 +254,8 @@ struct vmm_result {
 	char fix[192];
 	uint64_t max_guest_ram; /* largest RAM its memory map holds here, 0 unknown */
 	int map_bits;		/* the IPA size the regions are placed against, 0 no map */
-	uint64_t ram_top;	/* where RAM ends at its largest size here, 0 unknown */
+	int vm_bits;	  /* the IPA size the VM gets with the RAM drawn; 0 refused or unknown */
+	uint64_t ram_top; /* where RAM ends at its largest size here, 0 unknown */
 	int nregions;
 	struct vmm_map_region regions[KIC_MAX_REGIONS];
 };

@@ -310,6 +310,7 @@ static void json_assessment(struct json_writer *jw, const struct assessment *a)
 static void json_regions(struct json_writer *jw, const struct vmm_result *v)
 {
 	json_int_or_null(jw, "map_ipa_bits", v->map_bits > 0, v->map_bits);
+	json_int_or_null(jw, "vm_ipa_bits", v->vm_bits > 0, v->vm_bits);
 	jsonw_name(jw, "regions");
 	jsonw_start_array(jw);
 	for (int i = 0; i < v->nregions; i++) {
