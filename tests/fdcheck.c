@@ -141,8 +141,7 @@ __attribute__((destructor(101))) static void fdcheck_end(void)
 						"fdcheck: %s (pid %d) exits with fds open:", cmd,
 						(int)getpid());
 		if (off < sizeof(msg) - 1)
-			off += (size_t)snprintf(msg + off, sizeof(msg) - off, " %d -> %s;", fd,
-						link);
+			off += (size_t)snprintf(msg + off, sizeof(msg) - off, " %d -> %s;", fd, link);
 	}
 	closedir(d);
 	if (!leaks)

@@ -108,8 +108,8 @@ static void test_decode(void)
 
 	/* Raspberry Pi 4: part 0xd08 variant 0 revision 3 (hrw raspberry-pi4) */
 	midr_decode(0x410fd083, &m);
-	ok(m.implementer == 0x41 && m.variant == 0 && m.architecture == 0xf && m.partnum == 0xd08 &&
-		   m.revision == 3,
+	ok(m.implementer == 0x41 && m.variant == 0 && m.architecture == 0xf &&
+		   m.partnum == 0xd08 && m.revision == 3,
 	   "decode 0x410fd083: ARM part 0xd08 r0p3");
 	/* Ampere Altra: Neoverse-N1 r3p1 (lelegard ampere-altra-host-ubuntu) */
 	midr_decode(0x413fd0c1, &m);
@@ -210,8 +210,7 @@ static void test_names(void)
 	/* Part numbers are per implementer: 0xd49 is N2 at ARM, Cobalt at Microsoft. */
 	ok(strcmp(arm_part_name(0x41, 0xd49), arm_part_name(0x6d, 0xd49)) != 0,
 	   "the same part number under two implementers names two parts");
-	ok(arm_part_name(0x44, 0xa10) == NULL,
-	   "implementer with no part table (DEC) gives NULL part");
+	ok(arm_part_name(0x44, 0xa10) == NULL, "implementer with no part table (DEC) gives NULL part");
 	is_str(arm_implementer_name(0x44), "DEC", "implementer with no part table still named");
 }
 
@@ -271,7 +270,8 @@ static void test_parange(void)
 	is_int(mmfr0_pa_bits(0x0000000000101125ull), 48, "MMFR0 neoverse-n1 0x101125");
 	is_int(mmfr0_pa_bits(0x0000022200101122ull), 40, "MMFR0 cortex-a710 with high fields");
 	/* Apple M1 host register (lelegard applem1-host-macos): PARange 1 */
-	is_int(mmfr0_pa_bits(0x000012120f100001ull), 36, "MMFR0 Apple M1 host value: 36");
+	is_int(mmfr0_pa_bits(0x000012120f100001ull), 36,
+	       "MMFR0 Apple M1 host value: 36");
 	is_int(mmfr0_pa_bits(0xfffffffffffffff0ull), 32, "only bits [3:0] count");
 	is_int(mmfr0_pa_bits(0x000000000000000full), -EINVAL, "reserved PARange 0xf");
 }
@@ -283,8 +283,8 @@ static void test_clusters(void)
 
 	/* RK3399: CPUs 0-3 A53 r0p4, 4-5 A72 r0p2 (hrw rk3399) */
 	{
-		const uint32_t rk[] = { 0x410fd034, 0x410fd034, 0x410fd034,
-					0x410fd034, 0x410fd082, 0x410fd082 };
+		const uint32_t rk[] = { 0x410fd034, 0x410fd034, 0x410fd034, 0x410fd034,
+					0x410fd082, 0x410fd082 };
 
 		n = cpu_summary(rk, 6, cl, 8);
 		ok(n == 2, "RK3399: two clusters");
@@ -346,7 +346,8 @@ static void test_clusters(void)
 	   "negative n is -EINVAL");
 	ok(cpu_summary((const uint32_t[]){ 0x410fd034 }, 1, NULL, 8) == -EINVAL,
 	   "NULL output with max > 0 is -EINVAL");
-	ok(cpu_summary((const uint32_t[]){ 0x410fd034 }, 1, NULL, 0) == 0, "max 0 fills nothing");
+	ok(cpu_summary((const uint32_t[]){ 0x410fd034 }, 1, NULL, 0) == 0,
+	   "max 0 fills nothing");
 }
 
 int main(void)

@@ -53,8 +53,7 @@ static void test_iomem(void)
 	is_int(parse_iomem_line("    08000000-0800ffff : GICD", &s, &e, &depth, &name), 0,
 	       "nested iomem line");
 	is_int(depth, 2, "nested depth");
-	is_int(parse_iomem_line("ffff-0000 : x", &s, &e, &depth, &name), -EINVAL,
-	       "end below start");
+	is_int(parse_iomem_line("ffff-0000 : x", &s, &e, &depth, &name), -EINVAL, "end below start");
 	is_int(parse_iomem_line("garbage", &s, &e, &depth, &name), -EINVAL, "iomem garbage");
 }
 
@@ -63,8 +62,8 @@ static void test_dt_reg(void)
 	/* Apple M1 (t8103): RAM at 0x8_0000_0000, 8 GiB; 2 address + 2 size cells */
 	static const unsigned char m1[] = { 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0 };
 	/* Raspberry Pi 4, 2+1 cells, two banks: 0+0x3b400000 and 0x40000000+0xbc000000 */
-	static const unsigned char rpi[] = { 0, 0, 0, 0, 0,    0, 0, 0, 0x3b, 0x40, 0, 0,
-					     0, 0, 0, 0, 0x40, 0, 0, 0, 0xbc, 0,    0, 0 };
+	static const unsigned char rpi[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0x3b, 0x40, 0, 0,
+					     0, 0, 0, 0, 0x40, 0, 0, 0, 0xbc, 0, 0, 0 };
 	uint64_t top = 0;
 
 	is_int(parse_dt_reg_top(m1, sizeof(m1), 2, 2, &top), 0, "DT reg 2+2 cells");
@@ -82,14 +81,12 @@ static void test_klog(void)
 	/* 5.12+ and fixed stable: arch/arm64/kvm/reset.c kvm_set_ipa_limit() */
 	memset(&st, 0, sizeof(st));
 	klog_parse_line("[    0.512345] kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, "
-			"limited VM/VMM compatibility)",
-			&st);
+			"limited VM/VMM compatibility)", &st);
 	is_int(st.ipa_limit, 36, "new format limit");
 	is_int(st.fmt, LOG_FMT_NEW, "new format");
 	ok(st.reduced_suffix, "reduced suffix seen");
 	klog_parse_line("6,1234,99999,-;qemu-system-aar using unsupported default IPA limit, "
-			"upgrade your VMM",
-			&st);
+			"upgrade your VMM", &st);
 	ok(st.default_warned, "upgrade-your-VMM warning seen");
 	is_str(st.comm, "qemu-system-aar", "warning names the process");
 

@@ -131,8 +131,7 @@ static void test_report(void)
 	   "eight CPUs, MIDRs from hex strings");
 	is_int(f.core_pa_bits, 36, "core table evidence back into the facts");
 	ok(f.ram_top == 0xc00000000ULL, "ram_top from its hex string");
-	ok(o.probed && o.api_version == 12 && ipa_bits(o.ipa_limit) == 36,
-	   "probed, API 12, limit 36");
+	ok(o.probed && o.api_version == 12 && ipa_bits(o.ipa_limit) == 36, "probed, API 12, limit 36");
 	is_int(o.one_reg_parange_bits, 36, "ONE_REG evidence back into the observations");
 	ok(o.default_vm.result == PR_SKIPPED, "type-0 probe skipped (the plugin's default)");
 	ok(o.nipa == 6 && o.ipa[5].bits == 37 && o.ipa[5].result == PR_REJECTED &&
@@ -178,8 +177,7 @@ static void test_report(void)
 	is_int(sos_parse_report(hostile, strlen(hostile), &f, &o, &m), 0, "hostile values parse");
 	ok(f.ncpus == 1 && f.cpus[0].index == 0 && !f.cpus[0].midr_valid,
 	   "negative CPU index and a 33-bit MIDR ignored");
-	ok(f.log_ipa_limit.state == IPA_UNKNOWN && o.ipa_limit.state == IPA_UNKNOWN &&
-		   o.api_version == 0,
+	ok(f.log_ipa_limit.state == IPA_UNKNOWN && o.ipa_limit.state == IPA_UNKNOWN && o.api_version == 0,
 	   "out-of-range numbers and strings-for-numbers ignored");
 	ok(f.nnotes == 1 && !strchr(f.notes[0], '\033'), "notes cleaned of control characters");
 	ok(o.run.exit_reason == 0, "a number where a name belongs is ignored");

@@ -64,7 +64,7 @@ static bool exists(const char *dir, const char *name)
 }
 
 static const struct vmm_seen *find(const struct vmm_seen *f, int n, const char *name,
-				   const char *file)
+				    const char *file)
 {
 	for (int i = 0; i < n; i++) {
 		const char *slash = strrchr(f[i].path, '/');
@@ -233,8 +233,8 @@ static void test_no_exec(void)
 	unlink(path);
 	n = vmm_detect_dirs(dirs, false, false, 10000, f, MAXF);
 	e = find(f, n, "qemu", "qemu-system-aarch64");
-	ok(e && !e->version[0] && strstr(e->note, "not allowed"), "no exec: version unknown (%s)",
-	   e ? e->note : "-");
+	ok(e && !e->version[0] && strstr(e->note, "not allowed"),
+	   "no exec: version unknown (%s)", e ? e->note : "-");
 	ok(!exists(dir_good, "ran.qemu"), "no exec: nothing ran");
 	is_int(vmm_detect_dirs(dirs, false, false, 0, f, 3), 3, "at most max entries");
 }
@@ -256,8 +256,8 @@ static void test_hang(void)
 	n = vmm_detect_dirs(dirs, true, false, 400, f, MAXF);
 	took = kic_now_ms() - t0;
 	e = find(f, n, "cloud-hypervisor", NULL);
-	ok(e && !e->version[0] && strstr(e->note, "killed"), "hang: killed, version unknown (%s)",
-	   e ? e->note : "-");
+	ok(e && !e->version[0] && strstr(e->note, "killed"),
+	   "hang: killed, version unknown (%s)", e ? e->note : "-");
 	ok(took >= 350 && took < 3000, "hang: killed at the 400 ms deadline (%ld ms)", took);
 	ok(no_children(), "hang: no zombie left");
 	snprintf(path, sizeof(path), "%s/hang.pid", dir_hang);
