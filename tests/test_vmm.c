@@ -159,9 +159,7 @@ static struct ipa_limit lim(int v)
 static struct vmm_result judge(enum kic_arch arch, int limit, enum kernel_behaviour kb,
 			       const char *name, const char *version)
 {
-	struct vmm_env env = {
-		.arch = arch, .ipa_limit = lim(limit), .kb = kb, .kb_measured = true
-	};
+	struct vmm_env env = { .arch = arch, .ipa_limit = lim(limit), .kb = kb, .kb_measured = true };
 	struct vmm_result r;
 
 	memset(&r, 0x5a, sizeof(r));
@@ -417,9 +415,7 @@ static void test_unknown_version(void)
 
 static void test_api_edges(void)
 {
-	struct vmm_env env = { .arch = ARCH_ARM64,
-			       .ipa_limit = lim(36),
-			       .kb = KB_DEFAULT_REJECTED };
+	struct vmm_env env = { .arch = ARCH_ARM64, .ipa_limit = lim(36), .kb = KB_DEFAULT_REJECTED };
 	struct vmm_result r;
 
 	is_int(vmm_judge(NULL, "qemu", "7.2", &r), -EINVAL, "judge: NULL env");
@@ -549,8 +545,8 @@ static void test_parse(void)
 		 "Copyright (c) 2003-2022 Fabrice Bellard and the QEMU Project developers\n",
 		 "7.2.22", "QEMU 7.2.22 (Debian)");
 	/* softmmu/vl.c version(): "QEMU emulator version " QEMU_FULL_VERSION */
-	parse_is("qemu", "QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)", "6.2.0",
-		 "QEMU 6.2.0 (Ubuntu jammy)");
+	parse_is("qemu", "QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)",
+		 "6.2.0", "QEMU 6.2.0 (Ubuntu jammy)");
 	parse_is("qemu", "QEMU emulator version 8.2.0-rc1\n", "8.2.0-rc1",
 		 "QEMU release candidate");
 	/* src/firecracker/src/main.rs: println!("Firecracker v{}\n", ...) */
@@ -825,9 +821,7 @@ static void test_map(void)
 
 static void test_map_examples(void)
 {
-	struct vmm_env env = { .arch = ARCH_ARM64,
-			       .ipa_limit = lim(36),
-			       .kb = KB_DEFAULT_REJECTED };
+	struct vmm_env env = { .arch = ARCH_ARM64, .ipa_limit = lim(36), .kb = KB_DEFAULT_REJECTED };
 	struct vmm_result res;
 
 	vmm_judge(&env, "qemu", "5.2.0", &res);
