@@ -922,8 +922,9 @@ static void incomplete_finding(const struct kvm_obs *obs, bool counts, struct as
 			obs->incomplete_reason);
 	else
 		finding(a,
-			"this host's probes are incomplete (%.160s); the verdict rests on the "
-			"what-if inputs",
+			"this host's %s incomplete (%.160s); the verdict rests on the what-if "
+			"inputs",
+			obs->facts_incomplete ? "facts and probes are" : "probes are",
 			obs->incomplete_reason);
 }
 
