@@ -148,8 +148,9 @@ struct host_facts {
 	bool dev_not_kvm;		   /* the node is not the misc device 10:232 (KVM_MINOR) */
 	bool dev_number_known;		   /* stat()ed here, not from a bundle's report */
 	unsigned int dev_major, dev_minor; /* of the node, when known */
-	bool kvm_registered; /* sysfs has misc/kvm: KVM is running, whatever /dev holds */
-	bool dev_accessible; /* open(O_RDWR) would succeed for this user */
+	bool kvm_registered;	   /* sysfs has misc/kvm: KVM is running, whatever /dev holds */
+	bool kvm_registered_known; /* read here, or from a bundle's report */
+	bool dev_accessible;	   /* open(O_RDWR) would succeed for this user */
 	unsigned int dev_mode;
 	char dev_group[32];
 	int dev_open_errno;

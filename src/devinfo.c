@@ -198,6 +198,7 @@ static void read_device(struct host_facts *f)
 	if (dev && udev_device_get_devnode(dev))
 		node = udev_device_get_devnode(dev);
 	f->kvm_registered = kvm_in_sysfs(dev);
+	f->kvm_registered_known = true;
 	if (stat(node, &st) == 0) {
 		read_node(f, node, &st);
 	} else {

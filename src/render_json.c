@@ -149,8 +149,7 @@ static void json_device(struct json_writer *jw, const struct host_facts *f)
 	jsonw_string_field(jw, "group", f->dev_present ? f->dev_group : NULL);
 	jsonw_string_field(jw, "number", f->dev_present && f->dev_number_known ? number : NULL);
 	json_bool_or_null(jw, "is_kvm", f->dev_present && f->dev_number_known, !f->dev_not_kvm);
-	/* a bundle's report does not say; here sysfs does */
-	json_bool_or_null(jw, "kvm_registered", f->live, f->kvm_registered);
+	json_bool_or_null(jw, "kvm_registered", f->kvm_registered_known, f->kvm_registered);
 	jsonw_end_object(jw);
 }
 

@@ -99,6 +99,7 @@ static void live_device(struct host_facts *f, bool accessible)
 	f->dev_major = KIC_KVM_MAJOR;
 	f->dev_minor = KIC_KVM_MINOR;
 	f->kvm_registered = true;
+	f->kvm_registered_known = true;
 	f->dev_accessible = accessible;
 	f->dev_mode = 0660;
 	snprintf(f->dev_group, sizeof(f->dev_group), "kvm");
