@@ -912,9 +912,11 @@ static bool incomplete_counts(const struct kvm_obs *obs, const struct whatif *w,
 	return !(w->ipa_limit.state == IPA_KNOWN && w->kernel[0] && !obs->facts_incomplete);
 }
 
-static void incomplete_finding(const struct kvm_obs *obs, bool counts, struct assessment *a)
+/* said: access_decides() already named why this host was not measured. */
+static void incomplete_finding(const struct kvm_obs *obs, bool counts, bool said,
+			       struct assessment *a)
 {
-	if (!obs->incomplete)
+	if (!obs->incomplete || (!counts && said))
 		return;
 	if (counts)
 		finding(a, "%s: %s",
@@ -932,7 +934,8 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	    struct assessment *a)
 {
 	enum kic_status st;
-	bool cut;
+	bool cut, said;
+	int nfound;
 
 	memset(a, 0, sizeof(*a));
 	a->default_probe_skipped = w->default_probe_skipped;
@@ -946,10 +949,12 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	judge_vmms(f, w, a);
 
 	cut = incomplete_counts(obs, w, a);
+	nfound = a->nfindings;
 	if (access_decides(f, obs, w, a)) {
 		a->status = ST_UNKNOWN;
-		incomplete_finding(obs, cut, a);
+		incomplete_finding(obs, cut, false, a);
 	} else {
+		said = a->nfindings > nfound;
 		st = base_status(f, obs, a);
 		if (obs->probed && w->ipa_limit.state != IPA_KNOWN && !w->kernel[0]) {
 			st = worse(st, probe_anomalies(obs, a));
@@ -965,7 +970,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 			st = worse(st, verdict_status(a->vmms[i].verdict));
 		if (cut)
 			st = worse(st, ST_UNKNOWN);
-		incomplete_finding(obs, cut, a);
+		incomplete_finding(obs, cut, said, a);
 		a->status = st;
 		summarize(obs, cut, a);
 	}
