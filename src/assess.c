@@ -733,15 +733,18 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 	if (obs->incomplete)
 		return false;
 	if (obs->open_errno == EACCES || obs->open_errno == EPERM || !f->dev_accessible) {
+		/* "gid N" when the group has no name: usermod -aG takes the number too */
+		const char *grp = f->dev_group_is_gid ? f->dev_group + 4 : f->dev_group;
+
 		snprintf(a->summary, sizeof(a->summary),
-			 "cannot open /dev/kvm (mode %04o, group %s): permission denied",
-			 f->dev_mode, f->dev_group);
-		if ((f->dev_mode & 0060) == 0060 && strcmp(f->dev_group, "root"))
+			 "cannot open /dev/kvm (mode %04o, %s%s): permission denied", f->dev_mode,
+			 f->dev_group_is_gid ? "" : "group ", f->dev_group);
+		if ((f->dev_mode & 0060) == 0060 && strcmp(grp, "root") && strcmp(grp, "0"))
 			snprintf(a->fix, sizeof(a->fix),
 				 "add this user to group %s (usermod -aG %s USER), then log in "
 				 "again or restart the daemon running the check (groups are read "
 				 "at start), or run as root",
-				 f->dev_group, f->dev_group);
+				 grp, grp);
 		else
 			snprintf(a->fix, sizeof(a->fix),
 				 "only root may open /dev/kvm here: run as root, through a sudo "

@@ -152,7 +152,8 @@ struct host_facts {
 	bool kvm_registered_known; /* read here, or from a bundle's report */
 	bool dev_accessible;	   /* open(O_RDWR) would succeed for this user */
 	unsigned int dev_mode;
-	char dev_group[32];
+	char dev_group[32];    /* the owning group's name, or "gid N" when it has none */
+	bool dev_group_is_gid; /* no name: getgrgid() found none or failed (EMFILE) */
 	int dev_open_errno;
 	bool is_root;
 

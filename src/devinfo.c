@@ -162,10 +162,31 @@ static bool kvm_in_sysfs(struct udev_device *dev)
 	return stat("/sys/class/misc/kvm", &st) == 0;
 }
 
+/* The group's name; a gid without one is said to be a number. */
+static void read_group(struct host_facts *f, gid_t gid)
+{
+	struct group *g;
+	int err;
+
+	errno = 0;
+	g = getgrgid(gid);
+	err = errno;
+	if (g) {
+		snprintf(f->dev_group, sizeof(f->dev_group), "%s", g->gr_name);
+	} else {
+		/* the number, said to be one: "group 0" would pass for a name */
+		snprintf(f->dev_group, sizeof(f->dev_group), "gid %u", (unsigned int)gid);
+		f->dev_group_is_gid = true;
+		/* getgrgid(3): 0, ENOENT, ESRCH, EBADF or EPERM mean "no such group" */
+		if (err && err != ENOENT && err != ESRCH && err != EBADF && err != EPERM)
+			facts_note(f, "/dev/kvm: the name of group %u was not looked up: %s",
+				   (unsigned int)gid, strerror(err));
+	}
+	text_clean(f->dev_group);
+}
+
 static void read_node(struct host_facts *f, const char *node, const struct stat *st)
 {
-	struct group *g = getgrgid(st->st_gid);
-
 	f->dev_present = true;
 	f->dev_mode = st->st_mode & 07777;
 	f->dev_number_known = true;
@@ -174,11 +195,7 @@ static void read_node(struct host_facts *f, const char *node, const struct stat 
 	/* KVM's node is the misc device 10:232 (KVM_MINOR, include/linux/miscdevice.h) */
 	f->dev_not_kvm = !S_ISCHR(st->st_mode) || f->dev_major != KIC_KVM_MAJOR ||
 			 f->dev_minor != KIC_KVM_MINOR;
-	if (g)
-		snprintf(f->dev_group, sizeof(f->dev_group), "%s", g->gr_name);
-	else
-		snprintf(f->dev_group, sizeof(f->dev_group), "%u", (unsigned int)st->st_gid);
-	text_clean(f->dev_group);
+	read_group(f, st->st_gid);
 	f->dev_accessible = faccessat(AT_FDCWD, node, R_OK | W_OK, AT_EACCESS) == 0;
 	if (!f->dev_accessible)
 		f->dev_open_errno = errno;

@@ -76,15 +76,16 @@ static const struct {
 	uint64_t gpa;
 	int top_bits; /* slot ends at 2^top_bits instead */
 	const char *why;
+	const char *why_x86; /* the same address on x86, where the arm64 layouts mean nothing */
 } slot_sites[] = {
-	{ 1ULL << 30, 0, "RAM base of QEMU virt and Cloud Hypervisor (1 GiB)" },
-	{ 2ULL << 30, 0, "RAM base of kvmtool, Firecracker, crosvm, libkrun (2 GiB)" },
-	{ 0, 36, "top of a 36-bit space (Apple M1)" },
-	{ 0, 40, "top of the 40-bit default space" },
-	{ 0, 44, "top of a 44-bit space" },
-	{ 0, 48, "top of a 48-bit space" },
-	{ 256ULL << 30, 0, "QEMU virt high redistributors and ECAM (256 GiB)" },
-	{ 512ULL << 30, 0, "QEMU virt high PCIe MMIO window (512 GiB)" },
+	{ 1ULL << 30, 0, "RAM base of QEMU virt and Cloud Hypervisor (1 GiB)", "at 1 GiB" },
+	{ 2ULL << 30, 0, "RAM base of kvmtool, Firecracker, crosvm, libkrun (2 GiB)", "at 2 GiB" },
+	{ 0, 36, "top of a 36-bit space (Apple M1)", "top of a 36-bit space" },
+	{ 0, 40, "top of the 40-bit default space", "top of a 40-bit space" },
+	{ 0, 44, "top of a 44-bit space", "top of a 44-bit space" },
+	{ 0, 48, "top of a 48-bit space", "top of a 48-bit space" },
+	{ 256ULL << 30, 0, "QEMU virt high redistributors and ECAM (256 GiB)", "at 256 GiB" },
+	{ 512ULL << 30, 0, "QEMU virt high PCIe MMIO window (512 GiB)", "at 512 GiB" },
 };
 
 static void try_slot(int vm_fd, int vm_bits, uint64_t gpa, void *hva, const char *why,
@@ -118,8 +119,13 @@ static void try_slot(int vm_fd, int vm_bits, uint64_t gpa, void *hva, const char
 	probe_clear_slot(vm_fd, 0);
 }
 
-/* limit_bits: the VM's nominal size (40 for type 0 on arm64, MAXPHYADDR on x86). */
-static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *obs)
+/*
+ * limit_bits: the VM's nominal size (40 for type 0 on arm64, MAXPHYADDR on
+ * x86). x86: the rows name addresses only (the arm64 VMM layouts do not
+ * apply) and are listed, never judged: without TDP, KVM takes slots up to
+ * 52 bits whatever MAXPHYADDR is (docs/kernel-facts.md, section 3).
+ */
+static void probe_slots(int vm_fd, int vm_bits, int limit_bits, bool x86, struct kvm_obs *obs)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	void *hva = probe_map_anon(PROBE_SLOT_SIZE);
@@ -134,7 +140,8 @@ static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *
 
 		if (slot_sites[i].top_bits)
 			gpa = (1ULL << slot_sites[i].top_bits) - PROBE_SLOT_SIZE;
-		try_slot(vm_fd, vm_bits, gpa, hva, slot_sites[i].why, obs);
+		try_slot(vm_fd, vm_bits, gpa, hva, x86 ? slot_sites[i].why_x86 : slot_sites[i].why,
+			 obs);
 	}
 	if (limit_bits > 16 && limit_bits < 63 && !obs->incomplete) {
 		uint64_t top = 1ULL << limit_bits;
@@ -261,9 +268,9 @@ static void probe_arm64(int kvm_fd, const struct probe_opts *o, struct kvm_obs *
 
 	probe_ipa_types(kvm_fd, o, obs, &dflt, &largest);
 	if (dflt.fd >= 0 && !out_of_time(o, obs))
-		probe_slots(dflt.fd, 0, KIC_DEFAULT_IPA, obs);
+		probe_slots(dflt.fd, 0, KIC_DEFAULT_IPA, false, obs);
 	if (largest.fd >= 0 && !out_of_time(o, obs))
-		probe_slots(largest.fd, largest.bits, largest.bits, obs);
+		probe_slots(largest.fd, largest.bits, largest.bits, false, obs);
 	/*
 	 * Run in the type-0 VM when the kernel gave us one: that is where
 	 * unfixed kernels hang. Otherwise in the largest VM.
@@ -289,7 +296,7 @@ static void probe_x86(int kvm_fd, const struct probe_opts *o, struct kvm_obs *ob
 	if (vm.fd < 0)
 		return;
 	if (!out_of_time(o, obs))
-		probe_slots(vm.fd, 0, limit, obs);
+		probe_slots(vm.fd, 0, limit, true, obs);
 	if (!o->run)
 		obs->run.result = RUN_SKIPPED;
 	else if (!out_of_time(o, obs))

@@ -146,7 +146,9 @@ static void json_device(struct json_writer *jw, const struct host_facts *f)
 	jsonw_bool_field(jw, "present", f->dev_present);
 	jsonw_bool_field(jw, "accessible", f->dev_accessible);
 	jsonw_string_field(jw, "mode", f->dev_present ? mode : NULL);
-	jsonw_string_field(jw, "group", f->dev_present ? f->dev_group : NULL);
+	/* a name only: a gid whose name was not found is no group name */
+	jsonw_string_field(jw, "group",
+			   f->dev_present && !f->dev_group_is_gid ? f->dev_group : NULL);
 	jsonw_string_field(jw, "number", f->dev_present && f->dev_number_known ? number : NULL);
 	json_bool_or_null(jw, "is_kvm", f->dev_present && f->dev_number_known, !f->dev_not_kvm);
 	json_bool_or_null(jw, "kvm_registered", f->kvm_registered_known, f->kvm_registered);

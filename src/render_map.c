@@ -298,7 +298,7 @@ static void map_title(FILE *f, const struct vmm_result *v, int host_bits)
 	word[i] = '\0';
 	fmt_size(got, sizeof(got), v->vm_bits > 0 && v->vm_bits < 64 ? 1ULL << v->vm_bits : 0);
 	n = snprintf(line, sizeof(line), "%s %s%s: %s; ", v->name,
-		     v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "",
+		     vmm_version_text(v), v->what_if ? " [what-if]" : "",
 		     word);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
@@ -331,8 +331,7 @@ void render_map(FILE *out, bool color, const struct assessment *a)
 		const struct vmm_result *v = &a->vmms[i];
 
 		if (v->map_bits < 32 || v->map_bits > 63 || v->nregions > KIC_MAX_REGIONS) {
-			fprintf(out, "%s %s%s: no map: %s\n", v->name,
-				v->version[0] ? v->version : "(version?)",
+			fprintf(out, "%s %s%s: no map: %s\n", v->name, vmm_version_text(v),
 				v->what_if ? " [what-if]" : "",
 				a->judged_arch != ARCH_ARM64 ? "only arm64 VMs have an IPA size"
 				: !v->version[0] ? "its releases' maps differ (give its version)"

@@ -151,7 +151,7 @@ int sos_read_klog(const struct sysroot *sr, struct host_facts *f, struct klog_st
 			continue;
 		}
 		if (r != -ENOENT)
-			facts_note(f, "%s: %s", src[i].path, strerror(-r));
+			facts_note(f, "%s: %s", src[i].path, sr_strerror(r));
 		if (used < sizeof(missing))
 			used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
 						 used ? ", " : "", src[i].what);
@@ -461,7 +461,7 @@ static void sos_detect_vmms(const struct sysroot *sr, struct host_facts *f)
 		if (r == 0 && c.lines)
 			found++;
 		else if (r < 0 && r != -ENOENT)
-			facts_note(f, "%s: %s", lists[i].path, strerror(-r));
+			facts_note(f, "%s: %s", lists[i].path, sr_strerror(r));
 	}
 	libvirt_versions(f);
 	if (!found)

@@ -42,8 +42,22 @@ static const char *const slot_why[] = {
 	"ends one page past the VM's limit",
 };
 
+/* probe.c's x86 labels: the same addresses, named by address only */
+static const char *const slot_why_x86[] = {
+	"at 1 GiB",
+	"at 2 GiB",
+	"top of a 36-bit space",
+	"top of a 40-bit space",
+	"top of a 44-bit space",
+	"top of a 48-bit space",
+	"at 256 GiB",
+	"at 512 GiB",
+	"ends exactly at the VM's limit",
+	"ends one page past the VM's limit",
+};
+
 /* probe.c's memslot sites in a VM of vm_bits (0: type 0, nominal 40 bits). */
-static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits)
+static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits, bool x86)
 {
 	const uint64_t size = 0x10000, page = 0x1000;
 	uint64_t gpa[10] = {
@@ -72,7 +86,7 @@ static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits)
 		s->vm_bits = vm_bits;
 		s->gpa = gpa[i];
 		s->size = size;
-		s->why = slot_why[i];
+		s->why = x86 ? slot_why_x86[i] : slot_why[i];
 		s->result = gpa[i] + size <= (1ULL << limit_bits) ? SLOT_ACCEPTED : SLOT_REJECTED;
 		s->err = s->result == SLOT_REJECTED ? EINVAL : 0;
 	}
@@ -137,8 +151,8 @@ static void a72_fits(struct host_facts *f, struct kvm_obs *obs)
 	arm64_caps(obs, 44);
 	obs->default_vm.result = PR_CREATED;
 	sizes(obs, 44);
-	slots(obs, 0, 40);
-	slots(obs, 44, 44);
+	slots(obs, 0, 40, false);
+	slots(obs, 44, 44, false);
 	run_exit(obs, 0, KVM_EXIT_MMIO);
 }
 
@@ -150,7 +164,7 @@ static void m1_fixed(struct host_facts *f, struct kvm_obs *obs)
 	obs->default_vm.result = PR_REJECTED;
 	obs->default_vm.err = EINVAL;
 	sizes(obs, 36);
-	slots(obs, 36, 36);
+	slots(obs, 36, 36, false);
 	run_exit(obs, 36, KVM_EXIT_MMIO);
 }
 
@@ -161,7 +175,7 @@ static void m1_unfixed(struct host_facts *f, struct kvm_obs *obs)
 	arm64_caps(obs, 36);
 	obs->default_vm.result = PR_CREATED;
 	sizes(obs, 36);
-	slots(obs, 0, 36);
+	slots(obs, 0, 36, false);
 	obs->run.result = RUN_HANG;
 	obs->run.elapsed_ms = 1000;
 	snprintf(obs->run.detail, sizeof(obs->run.detail), "no exit within 1000 ms");
@@ -325,7 +339,7 @@ static void x86_live(struct host_facts *f, struct kvm_obs *obs)
 	obs->smaller_maxphyaddr = 1;
 	obs->cpuid_phys_bits = 46;
 	obs->default_vm.result = PR_CREATED;
-	slots(obs, 0, 46);
+	slots(obs, 0, 46, true);
 	run_exit(obs, 0, KVM_EXIT_MMIO);
 	obs->elapsed_ms = 11;
 }

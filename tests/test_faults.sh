@@ -82,6 +82,34 @@ if [ -n "$root" ] && [ -e /dev/loop-control ] || [ -e /dev/zero ]; then
 	"$BIN" --sysroot "$tmp/tree" --json -o /dev/zero 2>"$tmp/err"
 	is "$?" 74 "1: -o /dev/zero (another device): refused, exit 74"
 fi
+# odd names: "" names nothing (usage), "-" is stdout, a kernel file system says so
+"$BIN" --sysroot "$tmp/tree" --json -o "" >/dev/null 2>"$tmp/err"
+is "$?" 64 "18: -o '': usage error 64, like --sysroot ''"
+contains "$(cat "$tmp/err")" "empty file name" "18: -o '': says the name is empty"
+out1=$("$BIN" --sysroot "$tmp/tree" --nagios -o "" 2>/dev/null)
+is "$?" 3 "18: -o '' with --nagios: 3"
+contains "$out1" "KVM-IPA UNKNOWN - --output: empty file name" "18: -o '' with --nagios: one status line"
+(cd "$out" && "$BIN" --sysroot "$tmp/tree" --json -o - >"$tmp/dash.json")
+json_ok "$tmp/dash.json" && [ ! -e "$out/-" ] && pass "18: -o - writes to standard output, no file named '-'" ||
+	fail "18: -o - did not write JSON to stdout (or left a file '-')"
+for p in /proc/sys/kernel/osrelease /proc/sys/kernel/kic-new /sys/kernel/kic-new; do
+	[ -d "$(dirname "$p")" ] || continue
+	before=$(cat "$p" 2>/dev/null)
+	"$BIN" --sysroot "$tmp/tree" --json -o "$p" 2>"$tmp/err"
+	rc=$?
+	err=$(cat "$tmp/err")
+	if [ $rc -eq 74 ] && case $err in *"a kernel interface"*"refused"*) true ;; *) false ;; esac; then
+		pass "18: -o $p: refused, naming the kernel file system ($err)"
+	else
+		fail "18: -o $p: exit $rc, '$err'"
+	fi
+	[ "$(cat "$p" 2>/dev/null)" = "$before" ] || fail "18: $p changed"
+done
+"$BIN" --sysroot "$tmp/tree" --json -o "$out/" 2>"$tmp/err"
+is "$?" 74 "18: -o DIR/: refused, exit 74"
+contains "$(cat "$tmp/err")" "a file name is needed" "18: -o DIR/: says a file name is needed"
+"$BIN" --sysroot "$tmp/tree" --json -o "$out" 2>"$tmp/err"
+contains "$(cat "$tmp/err")" "is a directory" "18: -o DIR: says it is a directory"
 # old mode and owner kept; a new file gets the umask
 echo old >"$out/m.prom"
 chmod 0640 "$out/m.prom"
@@ -306,7 +334,24 @@ for e in ENOSYS EPERM; do
 	jcheck "$tmp/evil.json" "2: openat2 $e: absolute symlink resolved inside the tree (exit $rc)" "
 d['host']['kernel_release'] == '6.1.0-99-arm64'
 "
+	# the walk by hand says what openat2's run says (below)
+	python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["host"]["notes"]))' \
+		"$tmp/evil.json" >"$tmp/evil.notes.$e"
 done
+"$BIN" --sysroot "$evil" --json -v >"$tmp/evil.json" 2>/dev/null
+python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["host"]["notes"]))' \
+	"$tmp/evil.json" >"$tmp/evil.notes.openat2"
+for e in openat2 ENOSYS EPERM; do
+	n=$tmp/evil.notes.$e
+	grep -qx "proc/cmdline: refused: symlink leaves the tree" "$n" &&
+		grep -qx "proc/iomem: refused: symlink leaves the tree" "$n" &&
+		grep -qx "var/log/dmesg: Too many levels of symbolic links" "$n" &&
+		pass "2: $e: links out of the tree refused as such, a loop inside stays a loop" ||
+		fail "2: $e: notes: $(tr '\n' '/' <"$n")"
+done
+cmp -s "$tmp/evil.notes.openat2" "$tmp/evil.notes.ENOSYS" &&
+	pass "2: openat2 and the walk by hand give the same notes" ||
+	fail "2: openat2 and the walk differ: $(diff "$tmp/evil.notes.openat2" "$tmp/evil.notes.ENOSYS" | tr '\n' '/')"
 strace -f -qq -o "$tmp/evil.strace" -e trace=openat2,openat -e inject=openat2:error=ENOSYS \
 	"$BIN" --sysroot "$evil" --json >/dev/null 2>&1
 grep -q "$host" "$tmp/evil.strace" && fail "2: an open named the host file" ||
@@ -327,6 +372,19 @@ if [ -n "$kvm" ]; then
 			fail "3: ulimit -n $n: exit $rc ($(reason "$tmp/nofile.json"))"
 		fi
 	done
+	# getgrgid() under EMFILE: the number, said to be one, never "group 0" as a name
+	g=$(stat -c %g /dev/kvm)
+	sh -c 'ulimit -n 4 && exec "$1" --color=never' _ "$BIN" >"$tmp/nofile.txt" 2>/dev/null
+	line=$(grep '/dev/kvm  ' "$tmp/nofile.txt")
+	case $line in
+	*"group $g"*) fail "21: EMFILE: the gid passed off as a group name: $line" ;;
+	*"gid $g"* | *"group $(stat -c %G /dev/kvm)"*) pass "21: EMFILE: /dev/kvm's group named, or its gid said to be one ($line)" ;;
+	*) fail "21: EMFILE: no group or gid: $line" ;;
+	esac
+	sh -c 'ulimit -n 4 && exec "$1" --json' _ "$BIN" >"$tmp/nofile.json" 2>/dev/null
+	jcheck "$tmp/nofile.json" "21: EMFILE: JSON kvm.device.group is a name or null, never a number" "
+d['kvm']['device']['group'] is None or not d['kvm']['device']['group'].isdigit()
+"
 	sh -c 'ulimit -n 5 && exec "$1" --prometheus' _ "$BIN" >"$tmp/nofile.prom" 2>/dev/null
 	prom_ok "$tmp/nofile.prom" && pass "3: EMFILE run: Prometheus output passes promtool" ||
 		fail "3: EMFILE run: promtool"

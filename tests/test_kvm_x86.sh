@@ -39,6 +39,10 @@ pb=$(python3 -c "import json;print(json.load(open('$tmp/out.json'))['kvm']['cpui
 jcheck "$tmp/out.json" "memslot errors are the x86 ones (EINVAL), never EFAULT" "
 all(s['errno'] in (None, 'EINVAL') for s in d['probes']['memslots'])
 "
+# x86 rows name addresses, never the arm64 layouts tried at them.
+jcheck "$tmp/out.json" "x86 memslot rows carry no arm64 descriptions" "
+d['probes']['memslots'] and not any(w in s['why'] for s in d['probes']['memslots'] for w in ('Apple', 'QEMU virt', 'Firecracker', 'RAM base', 'default space'))
+"
 
 "$BIN" --json --no-run >"$tmp/norun.json"
 jcheck "$tmp/norun.json" "--no-run skips the vCPU run" "
