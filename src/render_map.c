@@ -297,9 +297,8 @@ static void map_title(FILE *f, const struct vmm_result *v, int host_bits)
 		word[i] = (char)toupper((unsigned char)vmm_verdict_name(v->verdict)[i]);
 	word[i] = '\0';
 	fmt_size(got, sizeof(got), v->vm_bits > 0 && v->vm_bits < 64 ? 1ULL << v->vm_bits : 0);
-	n = snprintf(line, sizeof(line), "%s %s%s: %s; ", v->name,
-		     vmm_version_text(v), v->what_if ? " [what-if]" : "",
-		     word);
+	n = snprintf(line, sizeof(line), "%s %s%s: %s; ", v->name, vmm_version_text(v),
+		     v->what_if ? " [what-if]" : "", word);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	/*
