@@ -844,6 +844,8 @@ int sos_parse_report(const char *buf, size_t len, struct host_facts *f, struct k
 	c.f = f;
 	c.obs = obs;
 	c.m = m;
+	/* what the report does not give (null: a failed query there) is unknown here too */
+	obs->api_version = obs->nr_memslots = obs->max_vcpus = -ENODATA;
 	obs->vm_types = -1;
 	obs->smaller_maxphyaddr = -1;
 	r = js_scan(buf, len, report_cb, &c);
