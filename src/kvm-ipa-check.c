@@ -267,8 +267,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	probe_stop = 1;
+	probe_stop = sig ? sig : 1; /* which one, for the report's reason */
 }
 
 /*
@@ -873,16 +872,18 @@ static void probe_stage(const struct host_facts *facts, struct kvm_obs *obs, lon
 		/* honoured before any VM exists: say so and report what is known */
 		obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 		obs->incomplete = true;
+		obs->facts_incomplete = true; /* the facts stage may have been cut too */
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason), "not probed: %s",
-			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");
+			 r == -EINTR ? kic_stop_reason() : "time budget (--timeout) spent");
 		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
 			 "%s before the probes",
-			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");
+			 r == -EINTR ? kic_stop_reason() : "time budget (--timeout) spent");
 		return;
 	}
 	run_probes(facts, obs, deadline);
 	if (sr_fault(what, sizeof(what)) < 0 && !obs->incomplete) {
 		obs->incomplete = true;
+		obs->facts_incomplete = true;
 		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
 			 "reading host facts failed: %.120s", what);
 	}

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -29,8 +31,8 @@ static bool out_of_time(const struct probe_opts *o, struct kvm_obs *obs)
 		return true;
 	if (probe_stop) {
 		obs->incomplete = true;
-		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
-			 "interrupted by signal");
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason), "%s",
+			 kic_stop_reason());
 	} else if (o->deadline_ms && kic_now_ms() >= o->deadline_ms) {
 		obs->incomplete = true;
 		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
@@ -162,14 +164,18 @@ static void probe_common_caps(const struct host_facts *f, int kvm_fd, struct kvm
 	obs->max_vcpus = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	ipa = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
 
-	/* KVM_CHECK_EXTENSION answers 0 for an absent cap: any error is a fault. */
+	/*
+	 * KVM_CHECK_EXTENSION answers 0 for an absent cap: any error is a fault.
+	 * A failed query stays negative (-errno): the report shows it unknown.
+	 */
 	if (obs->api_version < 0)
 		probe_fault(obs, "KVM_GET_API_VERSION", -obs->api_version);
-	else if (obs->nr_memslots < 0 || obs->max_vcpus < 0 || ipa < 0)
-		probe_fault(obs, "KVM_CHECK_EXTENSION",
-			    ipa < 0		 ? -ipa
-			    : obs->max_vcpus < 0 ? -obs->max_vcpus
-						 : -obs->nr_memslots);
+	if (obs->nr_memslots < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_NR_MEMSLOTS)", -obs->nr_memslots);
+	if (obs->max_vcpus < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_MAX_VCPUS)", -obs->max_vcpus);
+	if (ipa < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE)", -ipa);
 	/* 0 = cap absent: pre-4.20 arm64, or an arch without IPA types; a fault tells nothing */
 	if (ipa > 0)
 		obs->ipa_limit = ipa_known(ipa);
@@ -211,10 +217,38 @@ static void probe_ipa_types(int kvm_fd, const struct probe_opts *o, struct kvm_o
 	}
 }
 
+/* KVM's node is the misc device 10:232 (KVM_MINOR, include/linux/miscdevice.h). */
+static bool is_kvm_node(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == KIC_KVM_MAJOR &&
+	       minor(st->st_rdev) == KIC_KVM_MINOR;
+}
+
+static int not_kvm(struct kvm_obs *obs, const struct stat *st)
+{
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
+		 "/dev/kvm is not the KVM device: %s %u:%u, KVM's is the character device %d:%d",
+		 S_ISCHR(st->st_mode) ? "character device" : "not a character device,",
+		 major(st->st_rdev), minor(st->st_rdev), KIC_KVM_MAJOR, KIC_KVM_MINOR);
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason), "%s", obs->skip_reason);
+	return -1;
+}
+
 static int open_kvm(const struct host_facts *f, struct kvm_obs *obs)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), err = errno;
+	struct stat st;
+	int fd, err;
 
+	/* Never open another device (a tape rewinds on open): the node is checked first. */
+	if (stat("/dev/kvm", &st) == 0 && !is_kvm_node(&st))
+		return not_kvm(obs, &st);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	err = errno;
+	if (fd >= 0 && fstat(fd, &st) == 0 && !is_kvm_node(&st)) {
+		close(fd); /* replaced between the two looks */
+		return not_kvm(obs, &st);
+	}
 	if (fd >= 0)
 		return fd;
 	obs->open_errno = err;

@@ -132,7 +132,15 @@ static void text_device(const struct text *t, const struct host_facts *f)
 	label(t, "/dev/kvm");
 	if (!f->dev_present) {
 		mark(t, MARK_FAIL);
-		fputs("missing\n", t->f);
+		fputs(f->kvm_registered ? "missing (KVM is running: sysfs has misc/kvm)\n"
+					: "missing\n",
+		      t->f);
+		return;
+	}
+	if (f->dev_not_kvm) {
+		mark(t, MARK_FAIL);
+		fprintf(t->f, "not the KVM device: %u:%u, KVM's is the character device %d:%d\n",
+			f->dev_major, f->dev_minor, KIC_KVM_MAJOR, KIC_KVM_MINOR);
 		return;
 	}
 	mark(t, f->dev_accessible ? MARK_PASS : MARK_FAIL);
@@ -157,7 +165,11 @@ static void text_kvm(const struct text *t, const struct host_facts *f, const str
 	if (!obs->probed)
 		return;
 	label(t, "KVM API version");
-	fprintf(t->f, "%d\n", obs->api_version);
+	if (obs->api_version >= 0)
+		fprintf(t->f, "%d\n", obs->api_version);
+	else
+		fprintf(t->f, "unknown (KVM_GET_API_VERSION failed: %s)\n",
+			errno_text(-obs->api_version));
 	if (f->arch == ARCH_ARM64) {
 		label(t, "IPA size limit (KVM)");
 		if (obs->ipa_limit.state == IPA_KNOWN)
@@ -169,7 +181,13 @@ static void text_kvm(const struct text *t, const struct host_facts *f, const str
 	}
 	if (f->arch == ARCH_X86_64) {
 		label(t, "Guest physical bits (CPUID)");
-		fprintf(t->f, "%d\n", obs->cpuid_phys_bits);
+		if (obs->cpuid_phys_bits > 0)
+			fprintf(t->f, "%d\n", obs->cpuid_phys_bits);
+		else if (obs->cpuid_err)
+			fprintf(t->f, "unknown (KVM_GET_SUPPORTED_CPUID failed: %s)\n",
+				errno_text(obs->cpuid_err));
+		else
+			fputs("unknown (leaf 0x80000008 not reported)\n", t->f);
 	}
 }
 

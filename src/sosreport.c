@@ -611,6 +611,23 @@ static void r_host(struct rctx *c, const char *k, long idx, enum js_type t, cons
 	}
 }
 
+/* "MAJOR:MINOR" of the report's /dev/kvm; anything else leaves it unknown. */
+static void dev_number(struct host_facts *f, const char *v)
+{
+	char *end;
+	unsigned long ma = strtoul(v, &end, 10), mi;
+
+	if (end == v || *end != ':' || ma > 0xfff)
+		return;
+	v = end + 1;
+	mi = strtoul(v, &end, 10);
+	if (end == v || *end || mi > 0xfffff)
+		return;
+	f->dev_number_known = true;
+	f->dev_major = (unsigned int)ma;
+	f->dev_minor = (unsigned int)mi;
+}
+
 static void r_kvm(struct rctx *c, const char *k, long idx, enum js_type t, const char *v)
 {
 	struct host_facts *f = c->f;
@@ -626,6 +643,13 @@ static void r_kvm(struct rctx *c, const char *k, long idx, enum js_type t, const
 		f->dev_mode = (unsigned int)strtoul(v, NULL, 8) & 07777;
 	} else if (!strcmp(k, "device.group") && t == JS_STRING) {
 		copy_str(f->dev_group, sizeof(f->dev_group), v);
+	} else if (!strcmp(k, "device.number") && t == JS_STRING) {
+		dev_number(f, v);
+	} else if (!strcmp(k, "device.is_kvm") && t != JS_NULL) {
+		f->dev_not_kvm = t != JS_TRUE;
+	} else if (!strcmp(k, "device.kvm_registered") && t != JS_NULL) {
+		f->kvm_registered_known = true;
+		f->kvm_registered = t == JS_TRUE;
 	} else if (!strcmp(k, "modules[].name") && slot(&f->nmodules, idx, 4)) {
 		copy_str(f->modules[idx].name, sizeof(f->modules[0].name), v);
 	} else if (!strcmp(k, "modules[].state") && slot(&f->nmodules, idx, 4)) {
@@ -820,6 +844,8 @@ int sos_parse_report(const char *buf, size_t len, struct host_facts *f, struct k
 	c.f = f;
 	c.obs = obs;
 	c.m = m;
+	/* what the report does not give (null: a failed query there) is unknown here too */
+	obs->api_version = obs->nr_memslots = obs->max_vcpus = -ENODATA;
 	obs->vm_types = -1;
 	obs->smaller_maxphyaddr = -1;
 	r = js_scan(buf, len, report_cb, &c);

@@ -109,6 +109,11 @@ static void live_device(struct host_facts *f, bool accessible)
 	f->live = true;
 	f->dev_known = true;
 	f->dev_present = true;
+	f->dev_number_known = true;
+	f->dev_major = KIC_KVM_MAJOR;
+	f->dev_minor = KIC_KVM_MINOR;
+	f->kvm_registered = true;
+	f->kvm_registered_known = true;
 	f->dev_accessible = accessible;
 	f->dev_mode = 0660;
 	snprintf(f->dev_group, sizeof(f->dev_group), "kvm");
@@ -226,7 +231,8 @@ static void m1_no_access(struct host_facts *f, struct kvm_obs *obs)
 /*
  * Facts no fixture tree has (SYNTHETIC facts too): kvm-arm.mode=protected,
  * the "upgrade your VMM" warning with its comm, a CPU without a MIDR and
- * one of an unknown part, notes about unreadable inputs; /dev/kvm missing.
+ * one of an unknown part, notes about unreadable inputs; /dev/kvm missing
+ * while sysfs has misc/kvm (a container started without the device).
  */
 static void m1_odd_facts(struct host_facts *f, struct kvm_obs *obs)
 {
@@ -261,6 +267,58 @@ static void a53_no_facts(struct host_facts *f, struct kvm_obs *obs)
 	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
 		 "offline tree (--sysroot): nothing was measured");
+}
+
+/*
+ * x86, probes faulted (SYNTHETIC: as strace -e inject=ioctl:error=EPERM
+ * gives): the API version and CPUID queries failed; unknown, never a value.
+ */
+static void x86_faulted(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	obs->probed = true;
+	obs->api_version = -EPERM;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
+	obs->nr_memslots = -EPERM;
+	obs->max_vcpus = 1024;
+	obs->vm_types = -1;
+	obs->smaller_maxphyaddr = -1;
+	obs->cpuid_err = EPERM;
+	obs->default_vm.result = PR_NOT_RUN;
+	obs->run.result = RUN_NOT_RUN;
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+		 "KVM_GET_API_VERSION failed with EPERM (Operation not permitted): a fault of "
+		 "this process's environment, not KVM's answer");
+	obs->elapsed_ms = 1;
+}
+
+/* x86, /dev/kvm bound over by /dev/null (1:3): not opened, UNKNOWN with the reason. */
+static void x86_not_kvm(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	f->dev_major = 1;
+	f->dev_minor = 3;
+	f->dev_not_kvm = true;
+	f->dev_mode = 0666;
+	snprintf(f->dev_group, sizeof(f->dev_group), "root");
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
+		 "/dev/kvm is not the KVM device: character device 1:3, KVM's is the character "
+		 "device 10:232");
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason), "%s", obs->skip_reason);
+}
+
+/* arm64 booted at EL1: kvm built in, no misc device, no /dev/kvm. */
+static void m1_no_kvm(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, false);
+	f->dev_present = false;
+	f->dev_number_known = false;
+	f->kvm_registered = false;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason), "/dev/kvm is missing");
 }
 
 /* x86: no IPA sizes; memslots in the type-0 VM, CPUID's physical bits. */
@@ -302,6 +360,9 @@ static const struct scenario {
 	{ "m1-odd-facts", "m1-36", m1_odd_facts, false },
 	{ "a53-no-facts", "a53-40", a53_no_facts, false },
 	{ "x86-live", "x86", x86_live, false },
+	{ "x86-faulted", "x86", x86_faulted, false },
+	{ "x86-not-kvm", "x86", x86_not_kvm, false },
+	{ "m1-no-kvm", "m1-36", m1_no_kvm, false },
 };
 
 static int usage(void)

@@ -199,7 +199,11 @@ wait $spid
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 is "$rc" 3 "7: SIGTERM during the facts stage: UNKNOWN"
-contains "$(reason "$tmp/term.json")" "signal" "7: SIGTERM before the probes: the reason names the signal"
+contains "$(reason "$tmp/term.json")" "SIGTERM" "7: SIGTERM before the probes: the reason names the signal (SIGTERM)"
+jcheck "$tmp/term.json" "7: SIGTERM before the probes: the summary and a finding name it, not just 'KVM was not probed'" "
+'SIGTERM' in d['verdict']['summary']
+any('SIGTERM' in x for x in d['verdict']['findings'])
+"
 [ "$ms" -lt 1500 ] && pass "7: SIGTERM honoured in ${ms} ms" || fail "7: SIGTERM took ${ms} ms"
 
 # ---- 5: --timeout bounds the facts stage (every read delayed by 20 ms) ------
@@ -407,6 +411,57 @@ d['kvm']['device']['group'] is None or not d['kvm']['device']['group'].isdigit()
 	[ -z "$bad" ] && pass "3: ioctl faults (EMFILE, ENOMEM, EPERM from 10 points of $nio ioctls on) all end UNKNOWN" ||
 		fail "3: ioctl faults:$bad"
 	no_fd_leaks "3: fault runs"
+
+	# ---- 3: an incomplete run says why, in every format -------------------
+	# the reason on the summary (Nagios' one line) and as a finding: never
+	# "see findings" with none (audit item 8)
+	sh -c 'ulimit -n 4 && exec "$1" --json' _ "$BIN" >"$tmp/emfile.json" 2>/dev/null
+	jcheck "$tmp/emfile.json" "3: ulimit -n 4: UNKNOWN, the summary names EMFILE and a finding carries it" "
+d['verdict']['status'] == 'unknown'
+'EMFILE' in d['verdict']['summary']
+any('EMFILE' in x for x in d['verdict']['findings'])
+'see findings' not in d['verdict']['summary'] or d['verdict']['findings']
+"
+	sh -c 'ulimit -n 4 && exec "$1" --nagios' _ "$BIN" >"$tmp/emfile.nagios" 2>/dev/null
+	is "$?" 3 "3: ulimit -n 4 --nagios: exit 3"
+	contains "$(head -n 1 "$tmp/emfile.nagios")" "EMFILE" "3: ulimit -n 4 --nagios: the status line names EMFILE"
+	[ "$(grep -c EMFILE "$tmp/emfile.nagios")" -ge 2 ] && pass "3: ulimit -n 4 --nagios: the long output carries it too" ||
+		fail "3: ulimit -n 4 --nagios: no finding line: $(cat "$tmp/emfile.nagios")"
+	# a failed query is unknown (null), never its -errno nor 0 (audit item 11)
+	bad=""
+	when=0
+	for key in api_version nr_memslots max_vcpus ipa_limit; do
+		when=$((when + 1))
+		strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=EPERM:when=$when \
+			"$BIN" --json >"$tmp/q.json" 2>/dev/null
+		rc=$?
+		python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); k = d["kvm"]
+sys.exit(0 if k[sys.argv[2]] is None and all(v is None or v >= 0 for v in
+    (k["api_version"], k["nr_memslots"], k["max_vcpus"], k["ipa_limit"])) and
+    "EPERM" in d["verdict"]["summary"] else 1)' "$tmp/q.json" "$key" || bad="$bad $key(when=$when)"
+		[ $rc -eq 3 ] || bad="$bad $key:exit$rc"
+	done
+	[ -z "$bad" ] && pass "3: EPERM on each capability query: that value null, none negative, UNKNOWN naming EPERM" ||
+		fail "3: capability query faults:$bad"
+	strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=EPERM:when=1 "$BIN" --color=never >"$tmp/q.txt" 2>/dev/null
+	contains "$(cat "$tmp/q.txt")" "KVM API version                   : unknown (KVM_GET_API_VERSION failed: EPERM" \
+		"3: text: a failed KVM_GET_API_VERSION is unknown with its errno, not -1"
+	# a what-if verdict that rests on --ipa-limit and --kernel alone is the
+	# same on any host: this host's faulted or cut probes are a finding there
+	strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=EPERM:when=1 \
+		"$BIN" --ipa-limit 44 --kernel 6.1 --json >"$tmp/wi.json" 2>/dev/null
+	is "$?" 0 "3: --ipa-limit 44 --kernel 6.1 with this host's probe faulted: still OK (the man page's promise)"
+	jcheck "$tmp/wi.json" "3: ... the fault is a finding, the probes stay marked incomplete" "
+d['probes']['incomplete'] is True
+any('probes are incomplete' in x and 'EPERM' in x for x in d['verdict']['findings'])
+d['kernel_behaviour'] == 'default-fits'
+"
+	strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:delay_exit=25000 \
+		"$BIN" --timeout 0.3 --ipa-limit 36 --kernel 6.1 --nagios >"$tmp/wi.nagios" 2>/dev/null
+	is "$?" 1 "3: --ipa-limit 36 --kernel 6.1, this host's probes cut by --timeout: WARNING as predicted, not UNKNOWN"
+	contains "$(cat "$tmp/wi.nagios")" "this host's probes are incomplete (time budget" "3: ... the Nagios long output says the probes were cut"
 	run --json >/dev/null 2>&1
 	[ -n "$fdso" ] && LD_PRELOAD=$fdso KIC_FDCHECK=$tmp/fdrep KIC_FDCHECK_REPORT_ONLY=1 \
 		sh -c 'ulimit -n 6 && exec "$1" --json' _ "$BIN" >/dev/null 2>&1
