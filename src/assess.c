@@ -323,7 +323,8 @@ static enum kernel_behaviour from_log(const struct host_facts *f, int limit, cha
 		return KB_DEFAULT_HANGS;
 	}
 	caps = pk == PKVM_OFF ? 0 : pkvm_caps(f->kernel_release, &sure, caps_why, sizeof(caps_why));
-	if (caps == 1 && f->log_format == LOG_FMT_NEW) {
+	/* 6.2+ is past the 2021 fix: capped whatever the log's wording */
+	if (caps == 1) {
 		snprintf(basis, len, "%s; %s%s", why, caps_why,
 			 pk == PKVM_HINT ? " (if honoured)" : "");
 		return KB_DEFAULT_CAPPED;

@@ -257,6 +257,15 @@ static void test_offline(void)
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-rejected",
 	       "pKVM line but this boot refused type 0: rejected");
+	/* The IPA line wrapped out of the log: 6.2+ with pKVM caps all the same. */
+	F.log_default_warned = false;
+	F.log_format = LOG_FMT_NONE;
+	F.log_reduced_suffix = false;
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-capped",
+	       "pKVM 6.12, no IPA line in the log: capped");
+	F.log_format = LOG_FMT_NEW;
+	F.log_reduced_suffix = true;
 	F.log_default_warned = false;
 	F.log_protected = false;
 	F.log_kvm_mode[0] = '\0';
