@@ -234,7 +234,7 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 	if (fixed) {
 		*kb = KB_DEFAULT_REJECTED;
 		snprintf(basis, len,
-			 "%d.%d.%d has the 2021 fix (7d717558dd5e): type 0 gets EINVAL%s%.60s",
+			 "%d.%d.%d has the 2021 fix (7d717558dd5e): type 0 gets EINVAL%s%.66s",
 			 v.major, v.minor, v.patch, protected_mode ? "; " : "",
 			 protected_mode ? pk : "");
 		return pk_sure ? 2 : 1;
