@@ -609,6 +609,15 @@ static enum kic_status verdict_status(enum vmm_verdict v)
 	}
 }
 
+/* A VMM that fails or hangs runs no guest: it has no largest RAM. */
+static uint64_t vmm_ram(const struct host_facts *f, const struct assessment *a,
+			const struct vmm_result *r, const char *name, const char *version)
+{
+	if (r->verdict == VV_FAILS || r->verdict == VV_HANGS)
+		return 0;
+	return min_u64(vmm_max_guest_ram(name, version, ipa_bits(a->ipa_limit)), slot_max(f, a));
+}
+
 static void judge_vmms(const struct host_facts *f, const struct whatif *w, struct assessment *a)
 {
 	struct vmm_env env = {
@@ -632,9 +641,7 @@ static void judge_vmms(const struct host_facts *f, const struct whatif *w, struc
 		if (vmm_judge(&env, s->name, s->version, r) < 0)
 			continue;
 		snprintf(r->path, sizeof(r->path), "%s", s->path);
-		r->max_guest_ram =
-			min_u64(vmm_max_guest_ram(s->name, s->version, ipa_bits(a->ipa_limit)),
-				slot_max(f, a));
+		r->max_guest_ram = vmm_ram(f, a, r, s->name, s->version);
 		a->nvmms++;
 	}
 	/* Room for every --vmm after the VMMs found: none is dropped. */
@@ -644,9 +651,7 @@ static void judge_vmms(const struct host_facts *f, const struct whatif *w, struc
 		if (vmm_judge(&env, w->vmms[i].name, w->vmms[i].version, r) < 0)
 			continue;
 		r->what_if = true;
-		r->max_guest_ram = min_u64(vmm_max_guest_ram(w->vmms[i].name, w->vmms[i].version,
-							     ipa_bits(a->ipa_limit)),
-					   slot_max(f, a));
+		r->max_guest_ram = vmm_ram(f, a, r, w->vmms[i].name, w->vmms[i].version);
 		a->nvmms++;
 	}
 }
@@ -759,6 +764,40 @@ static enum kic_status run_status(const struct kvm_obs *obs, struct assessment *
 	return ST_OK;
 }
 
+/* /dev/kvm is missing: is KVM missing, or only its node? */
+static void missing_node(const struct host_facts *f, struct assessment *a)
+{
+	const struct kvm_module *m = f->nmodules ? &f->modules[0] : NULL;
+
+	if (f->kvm_registered) {
+		snprintf(a->summary, sizeof(a->summary),
+			 "/dev/kvm is missing although KVM is running (sysfs has misc/kvm): the "
+			 "device node is not in this /dev");
+		snprintf(a->fix, sizeof(a->fix),
+			 "start the container with --device /dev/kvm (or its runtime's device "
+			 "option), or mount devtmpfs on /dev, or create the node: mknod -m 0660 "
+			 "/dev/kvm c %d %d",
+			 KIC_KVM_MAJOR, KIC_KVM_MINOR);
+	} else if (m && (m->state == MOD_LOADED || m->state == MOD_BUILTIN)) {
+		snprintf(a->summary, sizeof(a->summary),
+			 "/dev/kvm is missing: the kvm module is %s but KVM registered no device",
+			 m->state == MOD_LOADED ? "loaded" : "built in");
+		snprintf(
+			a->fix, sizeof(a->fix), "%s",
+			f->arch == ARCH_X86_64
+				? "load kvm_intel or kvm_amd (modprobe) with VT-x or AMD-V enabled "
+				  "in firmware; their error is in the kernel log"
+				: "boot at EL2 so KVM can initialise; its error is in the kernel "
+				  "log");
+	} else {
+		snprintf(a->summary, sizeof(a->summary),
+			 "/dev/kvm is missing: KVM is not available on this host");
+		snprintf(a->fix, sizeof(a->fix),
+			 "enable virtualization in firmware, boot at EL2 (arm64) and check that "
+			 "the kvm module is built in or loaded");
+	}
+}
+
 /* No probe possible: say why, and what to do. Returns false when nothing stopped it. */
 static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs,
 			   struct assessment *a)
@@ -766,23 +805,36 @@ static bool access_problem(const struct host_facts *f, const struct kvm_obs *obs
 	if (obs->probed || !f->live || !f->dev_known)
 		return false;
 	if (!f->dev_present) {
-		snprintf(a->summary, sizeof(a->summary),
-			 "/dev/kvm is missing: KVM is not available on this host");
-		snprintf(a->fix, sizeof(a->fix),
-			 "enable virtualization in firmware, boot at EL2 (arm64) and check that "
-			 "the kvm module is built in or loaded");
+		missing_node(f, a);
 		return true;
 	}
-	if (obs->open_errno == EACCES || obs->open_errno == EPERM || !f->dev_accessible) {
+	if (f->dev_not_kvm) {
 		snprintf(a->summary, sizeof(a->summary),
-			 "cannot open /dev/kvm (mode %04o, group %s): permission denied",
-			 f->dev_mode, f->dev_group);
-		if ((f->dev_mode & 0060) == 0060 && strcmp(f->dev_group, "root"))
+			 "/dev/kvm is not the KVM device: device %u:%u, KVM's is the character "
+			 "device %d:%d",
+			 f->dev_major, f->dev_minor, KIC_KVM_MAJOR, KIC_KVM_MINOR);
+		snprintf(a->fix, sizeof(a->fix),
+			 "see what is mounted or bound over /dev/kvm (findmnt /dev/kvm); the real "
+			 "node is: mknod -m 0660 /dev/kvm c %d %d",
+			 KIC_KVM_MAJOR, KIC_KVM_MINOR);
+		return true;
+	}
+	/* A fault (EMFILE, a seccomp EPERM as root) or a stop: summarize() says it. */
+	if (obs->incomplete)
+		return false;
+	if (obs->open_errno == EACCES || obs->open_errno == EPERM || !f->dev_accessible) {
+		/* "gid N" when the group has no name: usermod -aG takes the number too */
+		const char *grp = f->dev_group_is_gid ? f->dev_group + 4 : f->dev_group;
+
+		snprintf(a->summary, sizeof(a->summary),
+			 "cannot open /dev/kvm (mode %04o, %s%s): permission denied", f->dev_mode,
+			 f->dev_group_is_gid ? "" : "group ", f->dev_group);
+		if ((f->dev_mode & 0060) == 0060 && strcmp(grp, "root") && strcmp(grp, "0"))
 			snprintf(a->fix, sizeof(a->fix),
 				 "add this user to group %s (usermod -aG %s USER), then log in "
 				 "again or restart the daemon running the check (groups are read "
 				 "at start), or run as root",
-				 f->dev_group, f->dev_group);
+				 grp, grp);
 		else
 			snprintf(a->fix, sizeof(a->fix),
 				 "only root may open /dev/kvm here: run as root, through a sudo "
@@ -892,7 +944,17 @@ static size_t broken_vmms(const struct assessment *a, char *buf, size_t len)
 	return used;
 }
 
-static void summarize(const struct kvm_obs *obs, struct assessment *a)
+/* The x86 (or other) tail: what the probes found, never "see findings" without one. */
+static const char *na_tail(const struct kvm_obs *obs, const struct assessment *a)
+{
+	if (!obs->probed)
+		return "KVM was not probed";
+	if (a->status == ST_OK)
+		return "KVM creates and runs VMs";
+	return a->nfindings ? "see findings" : "KVM answered, with anomalies";
+}
+
+static void summarize(const struct kvm_obs *obs, bool cut, struct assessment *a)
 {
 	bool given = a->whatif_ipa_limit.state == IPA_KNOWN || a->whatif_kernel[0];
 	const char *how = a->behaviour_measured ? "measured" : given ? "predicted" : "not measured";
@@ -900,31 +962,73 @@ static void summarize(const struct kvm_obs *obs, struct assessment *a)
 	size_t n = broken_vmms(a, vmms, sizeof(vmms));
 	char *out = a->summary + n;
 	size_t len = sizeof(a->summary) - n;
+	int k;
 
 	memcpy(a->summary, vmms, n);
 
-	if (a->behaviour == KB_NOT_APPLICABLE)
-		snprintf(out, len, "%s; %s", a->behaviour_basis,
-			 !obs->probed	      ? "KVM was not probed"
-			 : a->status == ST_OK ? "KVM creates and runs VMs"
-					      : "see findings");
+	if (a->behaviour == KB_NOT_APPLICABLE && cut)
+		k = snprintf(out, len, "%s", a->behaviour_basis);
+	else if (a->behaviour == KB_NOT_APPLICABLE)
+		k = snprintf(out, len, "%s; %s", a->behaviour_basis, na_tail(obs, a));
 	else if (a->ipa_limit.state == IPA_KNOWN)
-		snprintf(out, len, "%s (%s): %s; IPA limit %d bits%s",
-			 kernel_behaviour_name(a->behaviour), how, a->behaviour_basis,
-			 a->ipa_limit.bits,
-			 a->ipa_limit_measured ? ""
-			 : a->other_host       ? " (--ipa-limit, an arm64 host class)"
-			 : a->whatif_ipa_limit.state == IPA_KNOWN ? " (--ipa-limit)"
-								  : " (not measured)");
+		k = snprintf(out, len, "%s (%s): %s; IPA limit %d bits%s",
+			     kernel_behaviour_name(a->behaviour), how, a->behaviour_basis,
+			     a->ipa_limit.bits,
+			     a->ipa_limit_measured ? ""
+			     : a->other_host	   ? " (--ipa-limit, an arm64 host class)"
+			     : a->whatif_ipa_limit.state == IPA_KNOWN ? " (--ipa-limit)"
+								      : " (not measured)");
 	else
-		snprintf(out, len, "%s (%s): %s", kernel_behaviour_name(a->behaviour), how,
-			 a->behaviour_basis);
+		k = snprintf(out, len, "%s (%s): %s", kernel_behaviour_name(a->behaviour), how,
+			     a->behaviour_basis);
+	/* The reason the run is UNKNOWN (or incomplete) is on the one line monitors show. */
+	if (cut && k >= 0 && (size_t)k < len)
+		snprintf(out + k, len - (size_t)k, "; %s: %s",
+			 obs->probed ? "probes incomplete" : "KVM was not probed",
+			 obs->incomplete_reason);
+}
+
+/*
+ * Whether an incomplete run leaves the verdict unknown. Not when the what-if
+ * inputs decide it alone (an arm64 host class judged from another
+ * architecture, or --ipa-limit with --kernel and this host's facts read in
+ * full): the man page promises that verdict on any host; this host's cut
+ * probes are then a finding.
+ */
+static bool incomplete_counts(const struct kvm_obs *obs, const struct whatif *w,
+			      const struct assessment *a)
+{
+	if (!obs->incomplete)
+		return false;
+	if (a->other_host)
+		return false;
+	return !(w->ipa_limit.state == IPA_KNOWN && w->kernel[0] && !obs->facts_incomplete);
+}
+
+/* said: access_decides() already named why this host was not measured. */
+static void incomplete_finding(const struct kvm_obs *obs, bool counts, bool said,
+			       struct assessment *a)
+{
+	if (!obs->incomplete || (!counts && said))
+		return;
+	if (counts)
+		finding(a, "%s: %s",
+			obs->probed ? "the probes are incomplete" : "KVM was not probed",
+			obs->incomplete_reason);
+	else
+		finding(a,
+			"this host's %s incomplete (%.160s); the verdict rests on the what-if "
+			"inputs",
+			obs->facts_incomplete ? "facts and probes are" : "probes are",
+			obs->incomplete_reason);
 }
 
 void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct whatif *w,
 	    struct assessment *a)
 {
 	enum kic_status st;
+	bool cut, said;
+	int nfound;
 
 	memset(a, 0, sizeof(*a));
 	a->default_probe_skipped = w->default_probe_skipped;
@@ -937,22 +1041,31 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	explain_default(a);
 	judge_vmms(f, w, a);
 
+	cut = incomplete_counts(obs, w, a);
+	nfound = a->nfindings;
 	if (access_decides(f, obs, w, a)) {
 		a->status = ST_UNKNOWN;
+		incomplete_finding(obs, cut, false, a);
 	} else {
+		said = a->nfindings > nfound;
 		st = base_status(f, obs, a);
 		if (obs->probed && w->ipa_limit.state != IPA_KNOWN && !w->kernel[0]) {
 			st = worse(st, probe_anomalies(obs, a));
 			st = worse(st, run_status(obs, a));
 		}
-		if (obs->probed && obs->api_version != KVM_API_VERSION && !a->other_host)
-			st = ST_UNKNOWN;
+		if (obs->probed && obs->api_version >= 0 && obs->api_version != KVM_API_VERSION &&
+		    !a->other_host) {
+			finding(a, "KVM API version %d, expected %d: nothing more was probed",
+				obs->api_version, KVM_API_VERSION);
+			st = worse(st, ST_UNKNOWN);
+		}
 		for (int i = 0; i < a->nvmms; i++)
 			st = worse(st, verdict_status(a->vmms[i].verdict));
-		if (obs->incomplete)
+		if (cut)
 			st = worse(st, ST_UNKNOWN);
+		incomplete_finding(obs, cut, said, a);
 		a->status = st;
-		summarize(obs, a);
+		summarize(obs, cut, a);
 	}
 	/*
 	 * pr_warn_once: our probe may have used up the one warning of this boot.

@@ -23,7 +23,9 @@
 #define KIC_MAX_MEMSLOTS   48
 #define KIC_MAX_NOTES	   24
 #define KIC_MAX_VMMS	   24
-#define KIC_DEFAULT_IPA	   40 /* KVM_PHYS_SHIFT, arch/arm64/include/asm/kvm_mmu.h */
+#define KIC_DEFAULT_IPA	   40  /* KVM_PHYS_SHIFT, arch/arm64/include/asm/kvm_mmu.h */
+#define KIC_KVM_MAJOR	   10  /* MISC_MAJOR, include/uapi/linux/major.h */
+#define KIC_KVM_MINOR	   232 /* KVM_MINOR, include/linux/miscdevice.h */
 
 enum kic_arch { ARCH_UNKNOWN, ARCH_ARM64, ARCH_X86_64, ARCH_OTHER };
 
@@ -145,9 +147,15 @@ struct host_facts {
 	int nmodules;
 	bool dev_known; /* false in a copied tree: /dev is not part of it */
 	bool dev_present;
-	bool dev_accessible; /* open(O_RDWR) would succeed for this user */
+	bool dev_not_kvm;		   /* the node is not the misc device 10:232 (KVM_MINOR) */
+	bool dev_number_known;		   /* stat()ed here, not from a bundle's report */
+	unsigned int dev_major, dev_minor; /* of the node, when known */
+	bool kvm_registered;	   /* sysfs has misc/kvm: KVM is running, whatever /dev holds */
+	bool kvm_registered_known; /* read here, or from a bundle's report */
+	bool dev_accessible;	   /* open(O_RDWR) would succeed for this user */
 	unsigned int dev_mode;
-	char dev_group[32];
+	char dev_group[32];    /* the owning group's name, or "gid N" when it has none */
+	bool dev_group_is_gid; /* no name: getgrgid() found none or failed (EMFILE) */
 	int dev_open_errno;
 	bool is_root;
 
@@ -194,21 +202,24 @@ struct kvm_obs {
 	bool probed; /* false with --no-probe, offline or no access */
 	char skip_reason[128];
 	int open_errno;
+	/* The next three: < 0 when the query failed (-errno), a fault: unknown, never a value. */
 	int api_version;
-	struct ipa_limit ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; unknown when not probed */
+	struct ipa_limit ipa_limit; /* KVM_CAP_ARM_VM_IPA_SIZE; unknown when not probed or failed */
 	int nr_memslots;
 	int max_vcpus;
-	int vm_types;		  /* x86 KVM_CAP_VM_TYPES bitmap, -1 absent */
+	int vm_types;		  /* x86 KVM_CAP_VM_TYPES bitmap, -1 absent or unknown */
 	int smaller_maxphyaddr;	  /* x86 cap 185, -1 unknown */
 	int one_reg_parange_bits; /* arm64 ONE_REG PARange, 0 unknown */
 	int cpuid_phys_bits;	  /* x86 supported CPUID 0x80000008, 0 unknown */
+	int cpuid_err;		  /* errno of a failed KVM_GET_SUPPORTED_CPUID, 0 none */
 	struct ipa_probe default_vm;
 	int nipa;
 	struct ipa_probe ipa[KIC_MAX_IPA_PROBES];
 	int nslots;
 	struct slot_probe slots[KIC_MAX_MEMSLOTS];
 	struct vcpu_run run;
-	bool incomplete; /* interrupted by signal or deadline */
+	bool incomplete;       /* interrupted by signal or deadline, or a fault */
+	bool facts_incomplete; /* the facts stage itself was cut short or faulted */
 	char incomplete_reason[160];
 	long elapsed_ms;
 };
@@ -247,7 +258,8 @@ struct vmm_result {
 	char fix[192];
 	uint64_t max_guest_ram; /* largest RAM its memory map holds here, 0 unknown */
 	int map_bits;		/* the IPA size the regions are placed against, 0 no map */
-	uint64_t ram_top;	/* where RAM ends at its largest size here, 0 unknown */
+	int vm_bits;	  /* the IPA size the VM gets with the RAM drawn; 0 refused or unknown */
+	uint64_t ram_top; /* where RAM ends at its largest size here, 0 unknown */
 	int nregions;
 	struct vmm_map_region regions[KIC_MAX_REGIONS];
 };
@@ -280,7 +292,7 @@ struct assessment {
 	int nevidence;			   /* host facts' PA figures plus the probes' */
 	struct pa_evidence evidence[KIC_MAX_EVIDENCE];
 	int nfindings; /* disagreements and anomalies, one sentence each */
-	char findings[8][200];
+	char findings[10][256];
 };
 
 const char *kic_arch_name(enum kic_arch a);
@@ -303,6 +315,8 @@ void pa_evidence_add(struct pa_evidence *ev, int *n, enum pa_source src, int bit
  */
 extern volatile sig_atomic_t probe_stop;
 extern long kic_deadline_ms; /* CLOCK_MONOTONIC ms, absolute; 0 = none */
+/* "interrupted by SIGINT": which stop signal came (probe_stop holds its number). */
+const char *kic_stop_reason(void);
 long kic_now_ms(void);
 /* -EINTR after a stop signal, -ETIMEDOUT past the deadline, else 0. */
 int kic_interrupted(void);

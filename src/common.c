@@ -196,6 +196,22 @@ long kic_now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+const char *kic_stop_reason(void)
+{
+	switch (probe_stop) {
+	case SIGINT:
+		return "interrupted by signal SIGINT";
+	case SIGTERM:
+		return "interrupted by signal SIGTERM";
+	case SIGHUP:
+		return "interrupted by signal SIGHUP";
+	case SIGQUIT:
+		return "interrupted by signal SIGQUIT";
+	default:
+		return "interrupted by signal";
+	}
+}
+
 int kic_interrupted(void)
 {
 	if (probe_stop)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "facts.h"
@@ -147,6 +148,59 @@ static void read_modules(const struct sysroot *sr, struct host_facts *f)
 	}
 }
 
+/*
+ * KVM is running when sysfs has its misc device (kvm_init() registers it):
+ * then a missing /dev/kvm is a missing node (a container without the
+ * device, /dev not devtmpfs), not a host without KVM.
+ */
+static bool kvm_in_sysfs(struct udev_device *dev)
+{
+	struct stat st;
+
+	if (dev)
+		return true;
+	return stat("/sys/class/misc/kvm", &st) == 0;
+}
+
+/* The group's name; a gid without one is said to be a number. */
+static void read_group(struct host_facts *f, gid_t gid)
+{
+	struct group *g;
+	int err;
+
+	errno = 0;
+	g = getgrgid(gid);
+	err = errno;
+	if (g) {
+		snprintf(f->dev_group, sizeof(f->dev_group), "%s", g->gr_name);
+	} else {
+		/* the number, said to be one: "group 0" would pass for a name */
+		snprintf(f->dev_group, sizeof(f->dev_group), "gid %u", (unsigned int)gid);
+		f->dev_group_is_gid = true;
+		/* getgrgid(3): 0, ENOENT, ESRCH, EBADF or EPERM mean "no such group" */
+		if (err && err != ENOENT && err != ESRCH && err != EBADF && err != EPERM)
+			facts_note(f, "/dev/kvm: the name of group %u was not looked up: %s",
+				   (unsigned int)gid, strerror(err));
+	}
+	text_clean(f->dev_group);
+}
+
+static void read_node(struct host_facts *f, const char *node, const struct stat *st)
+{
+	f->dev_present = true;
+	f->dev_mode = st->st_mode & 07777;
+	f->dev_number_known = true;
+	f->dev_major = major(st->st_rdev);
+	f->dev_minor = minor(st->st_rdev);
+	/* KVM's node is the misc device 10:232 (KVM_MINOR, include/linux/miscdevice.h) */
+	f->dev_not_kvm = !S_ISCHR(st->st_mode) || f->dev_major != KIC_KVM_MAJOR ||
+			 f->dev_minor != KIC_KVM_MINOR;
+	read_group(f, st->st_gid);
+	f->dev_accessible = faccessat(AT_FDCWD, node, R_OK | W_OK, AT_EACCESS) == 0;
+	if (!f->dev_accessible)
+		f->dev_open_errno = errno;
+}
+
 static void read_device(struct host_facts *f)
 {
 	const char *node = "/dev/kvm";
@@ -160,23 +214,15 @@ static void read_device(struct host_facts *f)
 		dev = udev_device_new_from_subsystem_sysname(udev, "misc", "kvm");
 	if (dev && udev_device_get_devnode(dev))
 		node = udev_device_get_devnode(dev);
-	if (stat(node, &st) == 0 && S_ISCHR(st.st_mode)) {
-		struct group *g = getgrgid(st.st_gid);
-
-		f->dev_present = true;
-		f->dev_mode = st.st_mode & 07777;
-		if (g)
-			snprintf(f->dev_group, sizeof(f->dev_group), "%s", g->gr_name);
-		else
-			snprintf(f->dev_group, sizeof(f->dev_group), "%u", (unsigned int)st.st_gid);
-		text_clean(f->dev_group);
-		f->dev_accessible = faccessat(AT_FDCWD, node, R_OK | W_OK, AT_EACCESS) == 0;
-		if (!f->dev_accessible)
-			f->dev_open_errno = errno;
+	f->kvm_registered = kvm_in_sysfs(dev);
+	f->kvm_registered_known = true;
+	if (stat(node, &st) == 0) {
+		read_node(f, node, &st);
 	} else {
 		f->dev_open_errno = ENOENT;
-		if (dev)
-			facts_note(f, "udev knows misc/kvm but %s is missing", node);
+		if (f->kvm_registered)
+			facts_note(f, "sysfs has misc/kvm (KVM is running) but %s is missing",
+				   node);
 	}
 	udev_device_unref(dev);
 	udev_unref(udev);

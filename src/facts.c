@@ -59,7 +59,7 @@ static void note_read_error(struct host_facts *f, const char *path, int err)
 	else if (err == -EINVAL)
 		facts_note(f, "%s: not a regular text file, ignored", path);
 	else
-		facts_note(f, "%s: %s", path, strerror(-err));
+		facts_note(f, "%s: %s", path, sr_strerror(err));
 }
 
 static enum kic_arch arch_from_name(const char *m)

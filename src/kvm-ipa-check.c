@@ -22,7 +22,9 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "assess.h"
@@ -50,6 +52,7 @@ static bool arg_no_run;
 static bool arg_no_exec;
 static long arg_timeout_ms = 5000;
 static enum report_format arg_format = FMT_TEXT;
+static const char *arg_format_opt; /* the option that chose arg_format, NULL: text */
 static const char *arg_output;
 static bool arg_quiet;
 static bool arg_map;
@@ -100,14 +103,16 @@ static const struct argp_option options[] = {
 	  "Judge as if the host's IPA limit were BITS (32..52); on a non-arm64 host, judge an "
 	  "arm64 host with this limit",
 	  0 },
-	{ NULL, 0, NULL, 0, "Output:", 3 },
+	{ NULL, 0, NULL, 0,
+	  "Output (one format; --quiet, --verbose, --map, --color: text only):", 3 },
 	{ "json", 'j', NULL, 0, "JSON output", 0 },
 	{ "nagios", OPT_NAGIOS, NULL, 0, "Monitoring-plugins output: one status line with perfdata",
 	  0 },
 	{ "prometheus", OPT_PROMETHEUS, NULL, 0, "node_exporter textfile collector format", 0 },
 	{ "output", 'o', "FILE", 0,
 	  "Write the report to FILE atomically (temp file + rename, mode and owner kept) "
-	  "instead of stdout; symlinks, FIFOs and devices other than /dev/null, /dev/full "
+	  "instead of stdout (- is stdout); symlinks, FIFOs, directories, files in /proc, "
+	  "/sys and other kernel file systems, and devices other than /dev/null, /dev/full "
 	  "and terminals are refused",
 	  0 },
 	{ "quiet", 'q', NULL, 0, "Print only the verdict line", 0 },
@@ -143,6 +148,18 @@ static int parse_vmm_opt(const char *arg, struct argp_state *state)
 			   vmm_known_names());
 	w->nvmms++;
 	return 0;
+}
+
+/*
+ * One output format per run: "--json --nagios" is refused, never "last
+ * wins". The same option twice is no conflict.
+ */
+static void set_format(struct argp_state *state, enum report_format fmt, const char *opt)
+{
+	if (arg_format_opt && strcmp(arg_format_opt, opt))
+		argp_error(state, "%s and %s: give one output format", arg_format_opt, opt);
+	arg_format_opt = opt;
+	arg_format = fmt;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -194,16 +211,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		arg_whatif.ipa_limit = ipa_known((int)v);
 		break;
 	case 'j':
-		arg_format = FMT_JSON;
+		set_format(state, FMT_JSON, "--json");
 		break;
 	case OPT_NAGIOS:
-		arg_format = FMT_NAGIOS;
+		set_format(state, FMT_NAGIOS, "--nagios");
 		break;
 	case OPT_PROMETHEUS:
-		arg_format = FMT_PROMETHEUS;
+		set_format(state, FMT_PROMETHEUS, "--prometheus");
 		break;
 	case 'o':
-		arg_output = arg;
+		/* "-" is standard output, as for most tools; "" names nothing */
+		if (!*arg)
+			argp_error(state, "--output: empty file name (give FILE, or - for stdout)");
+		arg_output = strcmp(arg, "-") ? arg : NULL;
 		break;
 	case 'q':
 		arg_quiet = true;
@@ -227,6 +247,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
+	case ARGP_KEY_END:
+		/* "only the verdict line" and "also every probe" cannot both hold */
+		if (arg_quiet && arg_verbose)
+			argp_error(state, "--quiet and --verbose: give one of them");
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -235,8 +260,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	probe_stop = 1;
+	probe_stop = sig ? sig : 1; /* which one, for the report's reason */
 }
 
 /*
@@ -438,47 +462,116 @@ static int open_temp(const struct stat *old)
 	return -EEXIST;
 }
 
-/* Returns 0 or -errno; *why says which rule refused the target. */
-static int open_output(const char *path, const char **why)
+/*
+ * The kernel's interfaces, not storage: a report "replacing"
+ * /proc/sys/kernel/osrelease or a sysfs attribute cannot be created there
+ * (no temp file), and writing one in place would change the host.
+ * (linux/magic.h; cgroup and cgroup2 included.)
+ */
+static const char *kernel_fs_name(int dirfd)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} kfs[] = {
+		{ PROC_SUPER_MAGIC, "proc" },	    { SYSFS_MAGIC, "sysfs" },
+		{ CGROUP_SUPER_MAGIC, "cgroup" },   { CGROUP2_SUPER_MAGIC, "cgroup2" },
+		{ DEBUGFS_MAGIC, "debugfs" },	    { TRACEFS_MAGIC, "tracefs" },
+		{ SECURITYFS_MAGIC, "securityfs" }, { BPF_FS_MAGIC, "bpf" },
+		{ EFIVARFS_MAGIC, "efivarfs" },	    { PSTOREFS_MAGIC, "pstore" },
+		{ DEVPTS_SUPER_MAGIC, "devpts" },   { SELINUX_MAGIC, "selinuxfs" },
+		{ SMACK_MAGIC, "smackfs" },
+	};
+	struct statfs sfs;
+
+	if (fstatfs(dirfd, &sfs) < 0)
+		return NULL; /* then the open below says what is wrong */
+	for (size_t i = 0; i < sizeof(kfs) / sizeof(kfs[0]); i++)
+		if ((unsigned long)sfs.f_type == kfs[i].magic)
+			return kfs[i].name;
+	return NULL;
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m)    ? "a directory"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISSOCK(m) ? "a socket"
+	       : S_ISBLK(m)  ? "a block device"
+			     : "not a regular file";
+}
+
+/* The errno is the temp file's, beside FILE, not FILE's own: the message says so. */
+static int open_temp_why(const struct stat *old, const char *dir, char *why, size_t whylen)
+{
+	int r = open_temp(old);
+
+	if (r < 0)
+		snprintf(why, whylen, "cannot create a temporary file in %s to replace it: %s", dir,
+			 strerror(-r));
+	return r;
+}
+
+/* Returns 0 or -errno; why (when set) says which rule refused the target, in words. */
+static int open_output(const char *path, char *why, size_t whylen)
 {
 	static char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path, *kfs;
 	struct stat st;
 	int r;
 
-	*why = NULL;
+	why[0] = '\0';
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");
 	else if (slash == path)
 		snprintf(dir, sizeof(dir), "/");
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (!*(slash ? slash + 1 : path) || strlen(slash ? slash + 1 : path) >= sizeof(out_t.base))
-		return -EINVAL;
-	snprintf(out_t.base, sizeof(out_t.base), "%s", slash ? slash + 1 : path);
+	if (!*base) {
+		snprintf(why, whylen, "ends in '/': a file name is needed, not a directory");
+		return -EISDIR;
+	}
+	if (strlen(base) >= sizeof(out_t.base))
+		return -ENAMETOOLONG;
+	snprintf(out_t.base, sizeof(out_t.base), "%s", base);
 	out_t.dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (out_t.dirfd < 0)
 		return -errno;
+	kfs = kernel_fs_name(out_t.dirfd);
 	if (fstatat(out_t.dirfd, out_t.base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)
 			return -errno;
-		return open_temp(NULL);
+		if (kfs) {
+			snprintf(why, whylen,
+				 "%s is on %s, a kernel interface, not storage: refused", dir, kfs);
+			return -EPERM;
+		}
+		return open_temp_why(NULL, dir, why, whylen);
 	}
 	if (S_ISLNK(st.st_mode)) {
-		*why = "is a symbolic link: refusing to write through it (give the real path)";
+		snprintf(why, whylen,
+			 "is a symbolic link: refusing to write through it (give the real path)");
 		return -ELOOP;
 	}
 	if (S_ISCHR(st.st_mode)) {
 		r = open_through(&st);
 		if (r == -EINVAL)
-			*why = "is a device other than /dev/null, /dev/full or a terminal: refused";
+			snprintf(why, whylen,
+				 "is a device other than /dev/null, /dev/full or a terminal: "
+				 "refused");
 		return r;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		*why = "is not a regular file (a FIFO, socket, block device or directory): refused";
+		snprintf(why, whylen, "is %s, not a regular file: refused", file_kind(st.st_mode));
 		return -EINVAL;
 	}
-	return open_temp(&st);
+	if (kfs) {
+		snprintf(why, whylen,
+			 "is a file of %s, a kernel interface, not a report to replace: refused",
+			 kfs);
+		return -EPERM;
+	}
+	return open_temp_why(&st, dir, why, whylen);
 }
 
 /* Writes the finished report; fsync and rename make the replacement atomic. */
@@ -509,7 +602,7 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 		.map = arg_map,
 		.version = KIC_VERSION,
 	};
-	const char *why;
+	char why[PATH_MAX + 96];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -530,9 +623,9 @@ static int emit(const struct host_facts *f, const struct kvm_obs *obs, const str
 		return r;
 	}
 	if (arg_output) {
-		r = open_output(arg_output, &why);
+		r = open_output(arg_output, why, sizeof(why));
 		if (r < 0) {
-			error_msg("cannot write %s: %s", arg_output, why ? why : strerror(-r));
+			error_msg("cannot write %s: %s", arg_output, why[0] ? why : strerror(-r));
 			out_cleanup();
 			free(buf);
 			return r;
@@ -772,16 +865,18 @@ static void probe_stage(const struct host_facts *facts, struct kvm_obs *obs, lon
 		/* honoured before any VM exists: say so and report what is known */
 		obs->ipa_limit = IPA_LIMIT_UNKNOWN;
 		obs->incomplete = true;
+		obs->facts_incomplete = true; /* the facts stage may have been cut too */
 		snprintf(obs->skip_reason, sizeof(obs->skip_reason), "not probed: %s",
-			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");
+			 r == -EINTR ? kic_stop_reason() : "time budget (--timeout) spent");
 		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
 			 "%s before the probes",
-			 r == -EINTR ? "interrupted by signal" : "time budget (--timeout) spent");
+			 r == -EINTR ? kic_stop_reason() : "time budget (--timeout) spent");
 		return;
 	}
 	run_probes(facts, obs, deadline);
 	if (sr_fault(what, sizeof(what)) < 0 && !obs->incomplete) {
 		obs->incomplete = true;
+		obs->facts_incomplete = true;
 		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
 			 "reading host facts failed: %.120s", what);
 	}

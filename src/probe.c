@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -29,8 +31,8 @@ static bool out_of_time(const struct probe_opts *o, struct kvm_obs *obs)
 		return true;
 	if (probe_stop) {
 		obs->incomplete = true;
-		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
-			 "interrupted by signal");
+		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason), "%s",
+			 kic_stop_reason());
 	} else if (o->deadline_ms && kic_now_ms() >= o->deadline_ms) {
 		obs->incomplete = true;
 		snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
@@ -74,15 +76,16 @@ static const struct {
 	uint64_t gpa;
 	int top_bits; /* slot ends at 2^top_bits instead */
 	const char *why;
+	const char *why_x86; /* the same address on x86, where the arm64 layouts mean nothing */
 } slot_sites[] = {
-	{ 1ULL << 30, 0, "RAM base of QEMU virt and Cloud Hypervisor (1 GiB)" },
-	{ 2ULL << 30, 0, "RAM base of kvmtool, Firecracker, crosvm, libkrun (2 GiB)" },
-	{ 0, 36, "top of a 36-bit space (Apple M1)" },
-	{ 0, 40, "top of the 40-bit default space" },
-	{ 0, 44, "top of a 44-bit space" },
-	{ 0, 48, "top of a 48-bit space" },
-	{ 256ULL << 30, 0, "QEMU virt high redistributors and ECAM (256 GiB)" },
-	{ 512ULL << 30, 0, "QEMU virt high PCIe MMIO window (512 GiB)" },
+	{ 1ULL << 30, 0, "RAM base of QEMU virt and Cloud Hypervisor (1 GiB)", "at 1 GiB" },
+	{ 2ULL << 30, 0, "RAM base of kvmtool, Firecracker, crosvm, libkrun (2 GiB)", "at 2 GiB" },
+	{ 0, 36, "top of a 36-bit space (Apple M1)", "top of a 36-bit space" },
+	{ 0, 40, "top of the 40-bit default space", "top of a 40-bit space" },
+	{ 0, 44, "top of a 44-bit space", "top of a 44-bit space" },
+	{ 0, 48, "top of a 48-bit space", "top of a 48-bit space" },
+	{ 256ULL << 30, 0, "QEMU virt high redistributors and ECAM (256 GiB)", "at 256 GiB" },
+	{ 512ULL << 30, 0, "QEMU virt high PCIe MMIO window (512 GiB)", "at 512 GiB" },
 };
 
 static void try_slot(int vm_fd, int vm_bits, uint64_t gpa, void *hva, const char *why,
@@ -116,8 +119,13 @@ static void try_slot(int vm_fd, int vm_bits, uint64_t gpa, void *hva, const char
 	probe_clear_slot(vm_fd, 0);
 }
 
-/* limit_bits: the VM's nominal size (40 for type 0 on arm64, MAXPHYADDR on x86). */
-static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *obs)
+/*
+ * limit_bits: the VM's nominal size (40 for type 0 on arm64, MAXPHYADDR on
+ * x86). x86: the rows name addresses only (the arm64 VMM layouts do not
+ * apply) and are listed, never judged: without TDP, KVM takes slots up to
+ * 52 bits whatever MAXPHYADDR is (docs/kernel-facts.md, section 3).
+ */
+static void probe_slots(int vm_fd, int vm_bits, int limit_bits, bool x86, struct kvm_obs *obs)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	void *hva = probe_map_anon(PROBE_SLOT_SIZE);
@@ -132,7 +140,8 @@ static void probe_slots(int vm_fd, int vm_bits, int limit_bits, struct kvm_obs *
 
 		if (slot_sites[i].top_bits)
 			gpa = (1ULL << slot_sites[i].top_bits) - PROBE_SLOT_SIZE;
-		try_slot(vm_fd, vm_bits, gpa, hva, slot_sites[i].why, obs);
+		try_slot(vm_fd, vm_bits, gpa, hva, x86 ? slot_sites[i].why_x86 : slot_sites[i].why,
+			 obs);
 	}
 	if (limit_bits > 16 && limit_bits < 63 && !obs->incomplete) {
 		uint64_t top = 1ULL << limit_bits;
@@ -155,14 +164,18 @@ static void probe_common_caps(const struct host_facts *f, int kvm_fd, struct kvm
 	obs->max_vcpus = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	ipa = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
 
-	/* KVM_CHECK_EXTENSION answers 0 for an absent cap: any error is a fault. */
+	/*
+	 * KVM_CHECK_EXTENSION answers 0 for an absent cap: any error is a fault.
+	 * A failed query stays negative (-errno): the report shows it unknown.
+	 */
 	if (obs->api_version < 0)
 		probe_fault(obs, "KVM_GET_API_VERSION", -obs->api_version);
-	else if (obs->nr_memslots < 0 || obs->max_vcpus < 0 || ipa < 0)
-		probe_fault(obs, "KVM_CHECK_EXTENSION",
-			    ipa < 0		 ? -ipa
-			    : obs->max_vcpus < 0 ? -obs->max_vcpus
-						 : -obs->nr_memslots);
+	if (obs->nr_memslots < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_NR_MEMSLOTS)", -obs->nr_memslots);
+	if (obs->max_vcpus < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_MAX_VCPUS)", -obs->max_vcpus);
+	if (ipa < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_ARM_VM_IPA_SIZE)", -ipa);
 	/* 0 = cap absent: pre-4.20 arm64, or an arch without IPA types; a fault tells nothing */
 	if (ipa > 0)
 		obs->ipa_limit = ipa_known(ipa);
@@ -204,10 +217,38 @@ static void probe_ipa_types(int kvm_fd, const struct probe_opts *o, struct kvm_o
 	}
 }
 
+/* KVM's node is the misc device 10:232 (KVM_MINOR, include/linux/miscdevice.h). */
+static bool is_kvm_node(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == KIC_KVM_MAJOR &&
+	       minor(st->st_rdev) == KIC_KVM_MINOR;
+}
+
+static int not_kvm(struct kvm_obs *obs, const struct stat *st)
+{
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
+		 "/dev/kvm is not the KVM device: %s %u:%u, KVM's is the character device %d:%d",
+		 S_ISCHR(st->st_mode) ? "character device" : "not a character device,",
+		 major(st->st_rdev), minor(st->st_rdev), KIC_KVM_MAJOR, KIC_KVM_MINOR);
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason), "%s", obs->skip_reason);
+	return -1;
+}
+
 static int open_kvm(const struct host_facts *f, struct kvm_obs *obs)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), err = errno;
+	struct stat st;
+	int fd, err;
 
+	/* Never open another device (a tape rewinds on open): the node is checked first. */
+	if (stat("/dev/kvm", &st) == 0 && !is_kvm_node(&st))
+		return not_kvm(obs, &st);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	err = errno;
+	if (fd >= 0 && fstat(fd, &st) == 0 && !is_kvm_node(&st)) {
+		close(fd); /* replaced between the two looks */
+		return not_kvm(obs, &st);
+	}
 	if (fd >= 0)
 		return fd;
 	obs->open_errno = err;
@@ -227,9 +268,9 @@ static void probe_arm64(int kvm_fd, const struct probe_opts *o, struct kvm_obs *
 
 	probe_ipa_types(kvm_fd, o, obs, &dflt, &largest);
 	if (dflt.fd >= 0 && !out_of_time(o, obs))
-		probe_slots(dflt.fd, 0, KIC_DEFAULT_IPA, obs);
+		probe_slots(dflt.fd, 0, KIC_DEFAULT_IPA, false, obs);
 	if (largest.fd >= 0 && !out_of_time(o, obs))
-		probe_slots(largest.fd, largest.bits, largest.bits, obs);
+		probe_slots(largest.fd, largest.bits, largest.bits, false, obs);
 	/*
 	 * Run in the type-0 VM when the kernel gave us one: that is where
 	 * unfixed kernels hang. Otherwise in the largest VM.
@@ -255,7 +296,7 @@ static void probe_x86(int kvm_fd, const struct probe_opts *o, struct kvm_obs *ob
 	if (vm.fd < 0)
 		return;
 	if (!out_of_time(o, obs))
-		probe_slots(vm.fd, 0, limit, obs);
+		probe_slots(vm.fd, 0, limit, true, obs);
 	if (!o->run)
 		obs->run.result = RUN_SKIPPED;
 	else if (!out_of_time(o, obs))

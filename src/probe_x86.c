@@ -35,11 +35,20 @@ static const uint8_t code_spin[] = { 0xeb, 0xfe }; /* jmp $ */
 static void read_phys_bits(int kvm_fd, struct kvm_obs *obs)
 {
 	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + NCPUID_ENT * sizeof(c->entries[0]));
+	int r;
 
-	if (!c)
+	if (!c) {
+		probe_fault(obs, "calloc", ENOMEM);
 		return;
+	}
 	c->nent = NCPUID_ENT;
-	if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+	r = kvm_ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, (unsigned long)c);
+	if (r < 0) {
+		/* E2BIG is KVM's answer (more entries than room); the rest are faults */
+		obs->cpuid_err = -r;
+		if (!kvm_answer(-r))
+			probe_fault(obs, "KVM_GET_SUPPORTED_CPUID", -r);
+	} else {
 		for (unsigned int i = 0; i < c->nent; i++) {
 			uint32_t eax = c->entries[i].eax;
 
@@ -54,10 +63,15 @@ static void read_phys_bits(int kvm_fd, struct kvm_obs *obs)
 
 void x86_probe_caps(int kvm_fd, struct kvm_obs *obs)
 {
-	int r = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES);
+	int r = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES);
 
+	/* KVM_CHECK_EXTENSION answers 0 for an absent cap: an error is a fault */
+	if (r < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_VM_TYPES)", -r);
 	obs->vm_types = r > 0 ? r : -1;
-	r = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SMALLER_MAXPHYADDR);
+	r = kvm_ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SMALLER_MAXPHYADDR);
+	if (r < 0)
+		probe_fault(obs, "KVM_CHECK_EXTENSION(KVM_CAP_SMALLER_MAXPHYADDR)", -r);
 	obs->smaller_maxphyaddr = r >= 0 ? r : -1;
 	read_phys_bits(kvm_fd, obs);
 }

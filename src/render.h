@@ -18,7 +18,7 @@
 
 void render_text(FILE *out, const struct report_opts *o, const struct host_facts *f,
 		 const struct kvm_obs *obs, const struct assessment *a);
-void render_text_quiet(FILE *out, const struct assessment *a);
+void render_text_quiet(FILE *out, bool color, const struct assessment *a);
 /* --map (and --verbose): each judged VMM's memory map against its IPA size (render_map.c). */
 void render_map(FILE *out, bool color, const struct assessment *a);
 void render_json(FILE *out, const struct report_opts *o, const struct host_facts *f,
@@ -33,6 +33,9 @@ const char *slot_result_name(enum slot_result r);
 const char *run_result_name(enum run_result r);
 const char *exit_reason_name(unsigned int reason); /* KVM_EXIT_* */
 bool run_reached_mmio(const struct vcpu_run *r);   /* the guest store exited as MMIO */
+
+/* v->version, or "(unknown)": text, map and Nagios spell it alike. */
+const char *vmm_version_text(const struct vmm_result *v);
 
 /* s in capitals ("ok" -> "OK"): status and verdict words of text and Nagios. */
 void fput_upper(const char *s, FILE *out);

@@ -116,9 +116,17 @@ static void json_host(struct json_writer *jw, const struct host_facts *f,
 
 /* ---- /dev/kvm, the module, KVM's capabilities ---- */
 
+static void json_bool_or_null(struct json_writer *jw, const char *name, bool known, bool v)
+{
+	if (known)
+		jsonw_bool_field(jw, name, v);
+	else
+		jsonw_null_field(jw, name);
+}
+
 static void json_device(struct json_writer *jw, const struct host_facts *f)
 {
-	char mode[16];
+	char mode[16], number[24];
 
 	jsonw_name(jw, "device");
 	jsonw_start_object(jw);
@@ -127,14 +135,23 @@ static void json_device(struct json_writer *jw, const struct host_facts *f)
 		jsonw_null_field(jw, "accessible");
 		jsonw_null_field(jw, "mode");
 		jsonw_null_field(jw, "group");
+		jsonw_null_field(jw, "number");
+		jsonw_null_field(jw, "is_kvm");
+		jsonw_null_field(jw, "kvm_registered");
 		jsonw_end_object(jw);
 		return;
 	}
 	snprintf(mode, sizeof(mode), "%04o", f->dev_mode);
+	snprintf(number, sizeof(number), "%u:%u", f->dev_major, f->dev_minor);
 	jsonw_bool_field(jw, "present", f->dev_present);
 	jsonw_bool_field(jw, "accessible", f->dev_accessible);
 	jsonw_string_field(jw, "mode", f->dev_present ? mode : NULL);
-	jsonw_string_field(jw, "group", f->dev_present ? f->dev_group : NULL);
+	/* a name only: a gid whose name was not found is no group name */
+	jsonw_string_field(jw, "group",
+			   f->dev_present && !f->dev_group_is_gid ? f->dev_group : NULL);
+	jsonw_string_field(jw, "number", f->dev_present && f->dev_number_known ? number : NULL);
+	json_bool_or_null(jw, "is_kvm", f->dev_present && f->dev_number_known, !f->dev_not_kvm);
+	json_bool_or_null(jw, "kvm_registered", f->kvm_registered_known, f->kvm_registered);
 	jsonw_end_object(jw);
 }
 
@@ -174,13 +191,17 @@ static void json_kvm(struct json_writer *jw, const struct host_facts *f, const s
 		jsonw_end_object(jw);
 		return;
 	}
-	jsonw_int_field(jw, "api_version", obs->api_version);
-	jsonw_int_field(jw, "ipa_limit", ipa_bits(obs->ipa_limit)); /* 0: absent */
-	jsonw_int_field(jw, "nr_memslots", obs->nr_memslots);
-	jsonw_int_field(jw, "max_vcpus", obs->max_vcpus);
+	/* A failed query is unknown (null; probes.incomplete_reason names the errno). */
+	json_int_or_null(jw, "api_version", obs->api_version >= 0, obs->api_version);
+	/* 0: the capability is absent; a failed query is unknown, not absent */
+	json_int_or_null(jw, "ipa_limit", obs->ipa_limit.state != IPA_UNKNOWN,
+			 ipa_bits(obs->ipa_limit));
+	json_int_or_null(jw, "nr_memslots", obs->nr_memslots >= 0, obs->nr_memslots);
+	json_int_or_null(jw, "max_vcpus", obs->max_vcpus >= 0, obs->max_vcpus);
 	json_int_or_null(jw, "vm_types", f->arch == ARCH_X86_64 && obs->vm_types >= 0,
 			 obs->vm_types);
-	json_int_or_null(jw, "cpuid_phys_bits", f->arch == ARCH_X86_64, obs->cpuid_phys_bits);
+	json_int_or_null(jw, "cpuid_phys_bits", f->arch == ARCH_X86_64 && obs->cpuid_phys_bits > 0,
+			 obs->cpuid_phys_bits);
 	jsonw_end_object(jw);
 }
 
@@ -290,6 +311,7 @@ static void json_assessment(struct json_writer *jw, const struct assessment *a)
 static void json_regions(struct json_writer *jw, const struct vmm_result *v)
 {
 	json_int_or_null(jw, "map_ipa_bits", v->map_bits > 0, v->map_bits);
+	json_int_or_null(jw, "vm_ipa_bits", v->vm_bits > 0, v->vm_bits);
 	jsonw_name(jw, "regions");
 	jsonw_start_array(jw);
 	for (int i = 0; i < v->nregions; i++) {

@@ -233,7 +233,14 @@ static void ram_line(FILE *f, const struct vmm_result *v)
 	fmt_size(at, sizeof(at), base);
 	fmt_size(top, sizeof(top), v->ram_top);
 	fmt_size(max, sizeof(max), v->max_guest_ram);
-	if (!v->max_guest_ram && v->ram_top)
+	/* No guest runs: there is no largest RAM to show. */
+	if (v->verdict == VV_HANGS)
+		snprintf(line, sizeof(line),
+			 "RAM: %s at %s as drawn; no RAM size helps: the guest hangs", sz, at);
+	else if (v->verdict == VV_FAILS)
+		snprintf(line, sizeof(line), "RAM: %s at %s as drawn; no RAM size helps: %s", sz,
+			 at, v->vm_bits ? "the VMM fails with this map" : "no VM is created");
+	else if (!v->max_guest_ram && v->ram_top)
 		snprintf(line, sizeof(line), "RAM: %s at %s as drawn; the largest ends at %s (.)",
 			 sz, at, top);
 	else if (v->max_guest_ram && v->ram_top)
@@ -278,8 +285,9 @@ static void one_map(FILE *f, bool color, const struct vmm_result *v)
 
 static void map_title(FILE *f, const struct vmm_result *v, int host_bits)
 {
-	char lim[40], line[200], host[24] = "", word[16];
+	char lim[40], got[40], line[240], host[24] = "", word[16];
 	size_t i;
+	int n;
 
 	fmt_size(lim, sizeof(lim), 1ULL << v->map_bits);
 	if (host_bits > 0 && host_bits != v->map_bits)
@@ -288,10 +296,28 @@ static void map_title(FILE *f, const struct vmm_result *v, int host_bits)
 	for (i = 0; vmm_verdict_name(v->verdict)[i] && i + 1 < sizeof(word); i++)
 		word[i] = (char)toupper((unsigned char)vmm_verdict_name(v->verdict)[i]);
 	word[i] = '\0';
-	/* A VMM that fails may never get its VM: say what the map is drawn against. */
-	snprintf(line, sizeof(line), "%s %s%s: %s; %s %d IPA bits (%s%s)", v->name,
-		 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "", word,
-		 v->verdict == VV_FAILS ? "drawn against" : "the VM gets", v->map_bits, lim, host);
+	fmt_size(got, sizeof(got), v->vm_bits > 0 && v->vm_bits < 64 ? 1ULL << v->vm_bits : 0);
+	n = snprintf(line, sizeof(line), "%s %s%s: %s; ", v->name, vmm_version_text(v),
+		     v->what_if ? " [what-if]" : "", word);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	/*
+	 * What the VM gets (its KVM_CREATE_VM size) and the line the map is drawn
+	 * against (the most it could get here) are told apart: a refused VM gets
+	 * nothing, type 0 on an unfixed kernel gets 40 bits the host lacks, QEMU
+	 * >= 7.0 asks only for what its map needs.
+	 */
+	if (!v->vm_bits)
+		snprintf(line + n, sizeof(line) - (size_t)n, "%sdrawn against %d IPA bits (%s%s)",
+			 v->verdict == VV_FAILS ? "no VM is created; " : "", v->map_bits, lim,
+			 host);
+	else if (v->vm_bits == v->map_bits)
+		snprintf(line + n, sizeof(line) - (size_t)n, "the VM gets %d IPA bits (%s%s)",
+			 v->map_bits, lim, host);
+	else
+		snprintf(line + n, sizeof(line) - (size_t)n,
+			 "the VM gets %d IPA bits (%s); drawn against %d (%s%s)", v->vm_bits, got,
+			 v->map_bits, lim, host);
 	wrap(f, line, 0, 2);
 }
 
@@ -304,8 +330,7 @@ void render_map(FILE *out, bool color, const struct assessment *a)
 		const struct vmm_result *v = &a->vmms[i];
 
 		if (v->map_bits < 32 || v->map_bits > 63 || v->nregions > KIC_MAX_REGIONS) {
-			fprintf(out, "%s %s%s: no map: %s\n", v->name,
-				v->version[0] ? v->version : "(version?)",
+			fprintf(out, "%s %s%s: no map: %s\n", v->name, vmm_version_text(v),
 				v->what_if ? " [what-if]" : "",
 				a->judged_arch != ARCH_ARM64 ? "only arm64 VMs have an IPA size"
 				: !v->version[0] ? "its releases' maps differ (give its version)"

@@ -43,6 +43,24 @@ static int accepted_sizes(const struct kvm_obs *obs)
 	return n;
 }
 
+/*
+ * What-if: with --ipa-limit (or for an arm64 host class judged from another
+ * architecture) the limit is the judged host's, and this host's CPU
+ * address size beside it would read as the judged host's; with --kernel
+ * too, this kernel's probe results would. Flat formats have no place to
+ * say whose a figure is, so they carry only the judged host's figures
+ * (text and JSON keep both, marked).
+ */
+static bool cpu_not_judged(const struct assessment *a)
+{
+	return a->whatif_ipa_limit.state == IPA_KNOWN || a->other_host;
+}
+
+static bool probes_not_judged(const struct assessment *a)
+{
+	return cpu_not_judged(a) || a->whatif_kernel[0];
+}
+
 void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment *a)
 {
 	fputs("KVM-IPA ", out);
@@ -56,9 +74,9 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 	fputs(" |", out);
 	if (a->ipa_limit.state == IPA_KNOWN)
 		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit.bits);
-	if (a->host_pa_bits > 0)
+	if (a->host_pa_bits > 0 && !cpu_not_judged(a))
 		fprintf(out, " host_pa_bits=%d;;;32;52", a->host_pa_bits);
-	if (obs->probed && accepted_sizes(obs) >= 0)
+	if (obs->probed && !probes_not_judged(a) && accepted_sizes(obs) >= 0)
 		fprintf(out, " accepted_sizes=%d;;;0;", accepted_sizes(obs));
 	if (obs->probed)
 		fprintf(out, " probe_time=%.3fs;;;0;", (double)obs->elapsed_ms / 1000.0);
@@ -67,8 +85,9 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 	for (int i = 0; i < a->nvmms; i++) {
 		const struct vmm_result *v = &a->vmms[i];
 
-		fprintf(out, "%s %s: %s - ", v->name, v->version[0] ? v->version : "?",
-			vmm_verdict_name(v->verdict));
+		/* "[what-if]" as in the text report: named with --vmm, not found */
+		fprintf(out, "%s %s%s: %s - ", v->name, vmm_version_text(v),
+			v->what_if ? " [what-if]" : "", vmm_verdict_name(v->verdict));
 		nagios_text(out, v->reason);
 		fputc('\n', out);
 	}
@@ -173,11 +192,13 @@ void render_prometheus(FILE *out, const struct kvm_obs *obs, const struct assess
 	 */
 	if (a->ipa_limit.state == IPA_KNOWN) {
 		prom_head(out, "kvm_ipa_size_limit",
-			  "Guest IPA size limit in address bits (KVM_CAP_ARM_VM_IPA_SIZE); no "
-			  "sample when unknown or when KVM has none (x86).");
+			  "Guest IPA size limit in address bits that the verdict used: "
+			  "KVM_CAP_ARM_VM_IPA_SIZE, else the kernel log's, or the judged host's "
+			  "given with --ipa-limit (a prediction); no sample when unknown or when "
+			  "KVM has none (x86).");
 		fprintf(out, "kvm_ipa_size_limit %d\n", a->ipa_limit.bits);
 	}
-	if (a->host_pa_bits > 0) {
+	if (a->host_pa_bits > 0 && !cpu_not_judged(a)) {
 		prom_head(out, "kvm_ipa_host_pa_size",
 			  "The CPU's physical address size in address bits; no sample when "
 			  "unknown.");
@@ -187,13 +208,15 @@ void render_prometheus(FILE *out, const struct kvm_obs *obs, const struct assess
 		  "Type-0 behaviour of the kernel (1 for the one that applies).");
 	fprintf(out, "kvm_ipa_kernel_behaviour{behaviour=\"%s\",measured=\"%d\"} 1\n",
 		kernel_behaviour_name(a->behaviour), a->behaviour_measured);
-	if (obs->probed && size_measured(&obs->default_vm)) {
+	if (obs->probed && !probes_not_judged(a) && size_measured(&obs->default_vm)) {
 		prom_head(out, "kvm_ipa_default_vm_ok",
 			  "1 if KVM_CREATE_VM(0) created a VM, 0 if KVM refused it.");
 		fprintf(out, "kvm_ipa_default_vm_ok %d\n", obs->default_vm.result == PR_CREATED);
 	}
-	prom_sizes(out, obs);
-	if (obs->probed && obs->run.result != RUN_SKIPPED && obs->run.result != RUN_NOT_RUN) {
+	if (!probes_not_judged(a))
+		prom_sizes(out, obs);
+	if (obs->probed && !probes_not_judged(a) && obs->run.result != RUN_SKIPPED &&
+	    obs->run.result != RUN_NOT_RUN) {
 		prom_head(out, "kvm_ipa_vcpu_run_ok", "1 if one guest instruction exited to MMIO.");
 		fprintf(out, "kvm_ipa_vcpu_run_ok %d\n", run_reached_mmio(&obs->run));
 	}

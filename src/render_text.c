@@ -132,12 +132,20 @@ static void text_device(const struct text *t, const struct host_facts *f)
 	label(t, "/dev/kvm");
 	if (!f->dev_present) {
 		mark(t, MARK_FAIL);
-		fputs("missing\n", t->f);
+		fputs(f->kvm_registered ? "missing (KVM is running: sysfs has misc/kvm)\n"
+					: "missing\n",
+		      t->f);
+		return;
+	}
+	if (f->dev_not_kvm) {
+		mark(t, MARK_FAIL);
+		fprintf(t->f, "not the KVM device: %u:%u, KVM's is the character device %d:%d\n",
+			f->dev_major, f->dev_minor, KIC_KVM_MAJOR, KIC_KVM_MINOR);
 		return;
 	}
 	mark(t, f->dev_accessible ? MARK_PASS : MARK_FAIL);
-	fprintf(t->f, "mode %04o group %s%s\n", f->dev_mode, f->dev_group,
-		f->dev_accessible ? "" : ", not accessible to this user");
+	fprintf(t->f, "mode %04o %s%s%s\n", f->dev_mode, f->dev_group_is_gid ? "" : "group ",
+		f->dev_group, f->dev_accessible ? "" : ", not accessible to this user");
 }
 
 static void text_kvm(const struct text *t, const struct host_facts *f, const struct kvm_obs *obs)
@@ -157,7 +165,11 @@ static void text_kvm(const struct text *t, const struct host_facts *f, const str
 	if (!obs->probed)
 		return;
 	label(t, "KVM API version");
-	fprintf(t->f, "%d\n", obs->api_version);
+	if (obs->api_version >= 0)
+		fprintf(t->f, "%d\n", obs->api_version);
+	else
+		fprintf(t->f, "unknown (KVM_GET_API_VERSION failed: %s)\n",
+			errno_text(-obs->api_version));
 	if (f->arch == ARCH_ARM64) {
 		label(t, "IPA size limit (KVM)");
 		if (obs->ipa_limit.state == IPA_KNOWN)
@@ -169,7 +181,13 @@ static void text_kvm(const struct text *t, const struct host_facts *f, const str
 	}
 	if (f->arch == ARCH_X86_64) {
 		label(t, "Guest physical bits (CPUID)");
-		fprintf(t->f, "%d\n", obs->cpuid_phys_bits);
+		if (obs->cpuid_phys_bits > 0)
+			fprintf(t->f, "%d\n", obs->cpuid_phys_bits);
+		else if (obs->cpuid_err)
+			fprintf(t->f, "unknown (KVM_GET_SUPPORTED_CPUID failed: %s)\n",
+				errno_text(obs->cpuid_err));
+		else
+			fputs("unknown (leaf 0x80000008 not reported)\n", t->f);
 	}
 }
 
@@ -357,8 +375,8 @@ static void text_vmms(const struct text *t, const struct assessment *a)
 		const struct vmm_result *v = &a->vmms[i];
 		char lbl[128];
 
-		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name,
-			 v->version[0] ? v->version : "(version?)", v->what_if ? " [what-if]" : "");
+		snprintf(lbl, sizeof(lbl), "%s %s%s", v->name, vmm_version_text(v),
+			 v->what_if ? " [what-if]" : "");
 		label(t, lbl);
 		word(t, colors[v->verdict], vmm_verdict_name(v->verdict));
 		fprintf(t->f, " %s\n", v->reason);
@@ -377,16 +395,22 @@ static void text_list(const struct text *t, const char *title, const char *item,
 
 /* ---- the verdict ---- */
 
-static void text_verdict(const struct text *t, const struct assessment *a)
+/* "STATUS: summary", the status coloured when colour is on; all --quiet prints. */
+static void verdict_line(const struct text *t, const struct assessment *a)
 {
 	static const char *const colors[] = { [ST_OK] = COLOR_GREEN,
 					      [ST_WARNING] = COLOR_YELLOW,
 					      [ST_CRITICAL] = COLOR_RED,
 					      [ST_UNKNOWN] = COLOR_MAGENTA };
 
-	text_list(t, "Findings", a->findings[0], sizeof(a->findings[0]), a->nfindings);
 	word(t, colors[a->status], kic_status_name(a->status));
 	fprintf(t->f, ": %s\n", a->summary);
+}
+
+static void text_verdict(const struct text *t, const struct assessment *a)
+{
+	text_list(t, "Findings", a->findings[0], sizeof(a->findings[0]), a->nfindings);
+	verdict_line(t, a);
 	/* With VMMs listed, their lines say what these two say in general. */
 	if (a->default_vmm[0] && a->nvmms == 0)
 		fprintf(t->f, "  %s.\n", a->default_vmm);
@@ -419,9 +443,10 @@ void render_text(FILE *out, const struct report_opts *o, const struct host_facts
 	text_verdict(&t, a);
 }
 
-/* --quiet: the verdict line alone, never coloured. */
-void render_text_quiet(FILE *out, const struct assessment *a)
+/* --quiet: the verdict line alone, coloured as in the full report (--color). */
+void render_text_quiet(FILE *out, bool color, const struct assessment *a)
 {
-	fput_upper(kic_status_name(a->status), out);
-	fprintf(out, ": %s\n", a->summary);
+	const struct text t = { .f = out, .color = color };
+
+	verdict_line(&t, a);
 }

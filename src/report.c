@@ -89,6 +89,16 @@ bool run_reached_mmio(const struct vcpu_run *r)
 	return r->result == RUN_EXITED && r->exit_reason == KVM_EXIT_MMIO;
 }
 
+/*
+ * A VMM's version in the text, map and Nagios reports; JSON's null. One
+ * spelling for "not known" across them (Prometheus: an empty label value,
+ * which it treats as no label).
+ */
+const char *vmm_version_text(const struct vmm_result *v)
+{
+	return v->version[0] ? v->version : "(unknown)";
+}
+
 void fput_upper(const char *s, FILE *out)
 {
 	for (; *s; s++)
@@ -110,7 +120,7 @@ int report_print(FILE *out, const struct report_opts *o, const struct host_facts
 		break;
 	default:
 		if (o->quiet)
-			render_text_quiet(out, a);
+			render_text_quiet(out, o->color, a);
 		else
 			render_text(out, o, f, obs, a);
 	}

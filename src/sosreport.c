@@ -154,7 +154,7 @@ int sos_read_klog(const struct sysroot *sr, struct host_facts *f, struct klog_st
 			continue;
 		}
 		if (r != -ENOENT)
-			facts_note(f, "%s: %s", src[i].path, strerror(-r));
+			facts_note(f, "%s: %s", src[i].path, sr_strerror(r));
 		if (used < sizeof(missing))
 			used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
 						 used ? ", " : "", src[i].what);
@@ -464,7 +464,7 @@ static void sos_detect_vmms(const struct sysroot *sr, struct host_facts *f)
 		if (r == 0 && c.lines)
 			found++;
 		else if (r < 0 && r != -ENOENT)
-			facts_note(f, "%s: %s", lists[i].path, strerror(-r));
+			facts_note(f, "%s: %s", lists[i].path, sr_strerror(r));
 	}
 	libvirt_versions(f);
 	if (!found)
@@ -614,6 +614,23 @@ static void r_host(struct rctx *c, const char *k, long idx, enum js_type t, cons
 	}
 }
 
+/* "MAJOR:MINOR" of the report's /dev/kvm; anything else leaves it unknown. */
+static void dev_number(struct host_facts *f, const char *v)
+{
+	char *end;
+	unsigned long ma = strtoul(v, &end, 10), mi;
+
+	if (end == v || *end != ':' || ma > 0xfff)
+		return;
+	v = end + 1;
+	mi = strtoul(v, &end, 10);
+	if (end == v || *end || mi > 0xfffff)
+		return;
+	f->dev_number_known = true;
+	f->dev_major = (unsigned int)ma;
+	f->dev_minor = (unsigned int)mi;
+}
+
 static void r_kvm(struct rctx *c, const char *k, long idx, enum js_type t, const char *v)
 {
 	struct host_facts *f = c->f;
@@ -629,6 +646,13 @@ static void r_kvm(struct rctx *c, const char *k, long idx, enum js_type t, const
 		f->dev_mode = (unsigned int)strtoul(v, NULL, 8) & 07777;
 	} else if (!strcmp(k, "device.group") && t == JS_STRING) {
 		copy_str(f->dev_group, sizeof(f->dev_group), v);
+	} else if (!strcmp(k, "device.number") && t == JS_STRING) {
+		dev_number(f, v);
+	} else if (!strcmp(k, "device.is_kvm") && t != JS_NULL) {
+		f->dev_not_kvm = t != JS_TRUE;
+	} else if (!strcmp(k, "device.kvm_registered") && t != JS_NULL) {
+		f->kvm_registered_known = true;
+		f->kvm_registered = t == JS_TRUE;
 	} else if (!strcmp(k, "modules[].name") && slot(&f->nmodules, idx, 4)) {
 		copy_str(f->modules[idx].name, sizeof(f->modules[0].name), v);
 	} else if (!strcmp(k, "modules[].state") && slot(&f->nmodules, idx, 4)) {
@@ -823,6 +847,8 @@ int sos_parse_report(const char *buf, size_t len, struct host_facts *f, struct k
 	c.f = f;
 	c.obs = obs;
 	c.m = m;
+	/* what the report does not give (null: a failed query there) is unknown here too */
+	obs->api_version = obs->nr_memslots = obs->max_vcpus = -ENODATA;
 	obs->vm_types = -1;
 	obs->smaller_maxphyaddr = -1;
 	r = js_scan(buf, len, report_cb, &c);

@@ -85,24 +85,65 @@ static int splice_link(char *rem, size_t len, const char *target, const char *re
 }
 
 /*
+ * Whether a symlink's target, as written, leads out of the tree: absolute,
+ * or climbing by ".." above the root from the link's directory (depth
+ * below the root). Read inside the tree both are pinned at its root.
+ */
+static bool target_leaves(const char *target, int depth)
+{
+	if (*target == '/')
+		return true;
+	for (const char *c = target; *c;) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 2 && !strncmp(c, "..", 2)) {
+			if (--depth < 0)
+				return true;
+		} else if (n && !(n == 1 && *c == '.')) {
+			depth++;
+		}
+		c += n;
+		c += *c == '/';
+	}
+	return false;
+}
+
+/*
+ * Where the components of rem that come from a symlink leading out of the
+ * tree end: the link's target was spliced in at the front. A component the
+ * walk fails on before that offset failed because the link leads out.
+ */
+static size_t splice_region(size_t esc_end, size_t c_off, size_t p_off, size_t tlen, bool leaves)
+{
+	if (c_off < esc_end) /* the link itself came from such a target */
+		return tlen + 1 + (esc_end > p_off ? esc_end - p_off : 0);
+	return leaves ? tlen : 0;
+}
+
+/*
  * openat2(RESOLVE_IN_ROOT) by hand, for kernels before 5.6 and seccomp
  * filters (or valgrind) that refuse openat2: one component at a time with
  * O_NOFOLLOW, symlinks resolved here with "/" and ".." pinned at the root.
  * Each step opens from the fd of the one before, so a directory swapped
  * for a symlink meanwhile fails with ELOOP instead of leading out.
+ * *leaves: the walk failed inside the target of a symlink that leads out of
+ * the tree (an absolute one, or ".." above the root) - the same rule for
+ * openat2's failures, which this walk then explains.
  */
-static int walk_below(int rootfd, const char *rel, int flags)
+static int walk_below(int rootfd, const char *rel, int flags, bool *leaves)
 {
 	static char rem[PATH_MAX], link[PATH_MAX];
 	int stack[WALK_DEPTH + 1], depth = 0, links = 0, fd = -1;
-	char *p = rem;
+	size_t esc_end = 0;
+	char *p = rem, *c = rem;
 
+	*leaves = false;
 	stack[0] = rootfd;
 	if (strlen(rel) >= sizeof(rem))
 		return -ENAMETOOLONG;
 	memcpy(rem, rel, strlen(rel) + 1);
 	for (;;) {
-		char *c, *next;
+		char *next;
 		bool last;
 		ssize_t n;
 
@@ -138,10 +179,12 @@ static int walk_below(int rootfd, const char *rel, int flags)
 				fd = -ELOOP;
 				break;
 			}
+			esc_end = splice_region(esc_end, (size_t)(c - rem), (size_t)(p - rem),
+						(size_t)n, target_leaves(link, depth));
 			fd = splice_link(rem, sizeof(rem), link, p);
 			if (fd < 0)
 				break;
-			p = rem;
+			p = c = rem;
 			if (*p == '/')
 				while (depth > 0) /* absolute: from the tree's root */
 					close(stack[depth--]);
@@ -170,7 +213,32 @@ static int walk_below(int rootfd, const char *rel, int flags)
 	}
 	while (depth > 0)
 		close(stack[depth--]);
+	/* not found, a loop, a file for a directory: a fault (EMFILE) explains nothing */
+	*leaves = (fd == -ENOENT || fd == -ELOOP || fd == -ENOTDIR) && (size_t)(c - rem) < esc_end;
 	return fd;
+}
+
+/*
+ * A failure to resolve below the root that a symlink leading out of the
+ * tree explains: -EXDEV (as RESOLVE_BENEATH says it), "refused: symlink
+ * leaves the tree", from openat2 and the hand walk alike.
+ */
+static int explain_failure(int rootfd, const char *rel, int flags, int err)
+{
+	bool leaves = false;
+	int fd;
+
+	if (err != -ENOENT && err != -ELOOP && err != -ENOTDIR)
+		return err;
+	fd = walk_below(rootfd, rel, flags, &leaves);
+	if (fd >= 0) /* resolved now: the tree changed meanwhile; keep openat2's answer */
+		close(fd);
+	return leaves ? -EXDEV : err;
+}
+
+const char *sr_strerror(int err)
+{
+	return err == -EXDEV ? "refused: symlink leaves the tree" : strerror(-err);
 }
 
 /*
@@ -181,6 +249,7 @@ static int walk_below(int rootfd, const char *rel, int flags)
 static int open_below(const struct sysroot *sr, const char *rel, int flags)
 {
 	static bool no_openat2;
+	bool leaves = false;
 	struct open_how how = { .flags = (unsigned long long)flags,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	int fd = kic_interrupted();
@@ -195,11 +264,14 @@ static int open_below(const struct sysroot *sr, const char *rel, int flags)
 	}
 	if (!no_openat2) {
 		fd = (int)syscall(SYS_openat2, sr->dirfd, rel, &how, sizeof(how));
-		if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
-			return fault(fd < 0 ? -errno : fd, rel);
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+			return fault(explain_failure(sr->dirfd, rel, flags, -errno), rel);
 		no_openat2 = true;
 	}
-	return fault(walk_below(sr->dirfd, rel, flags), rel);
+	fd = walk_below(sr->dirfd, rel, flags, &leaves);
+	return fault(fd < 0 && leaves ? -EXDEV : fd, rel);
 }
 
 int sr_openat(const struct sysroot *sr, const char *rel)

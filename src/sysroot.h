@@ -28,8 +28,15 @@ void sr_close(struct sysroot *sr);
  */
 int sr_fault(char *what, size_t len);
 
-/* Opens a regular file below the root; -EINVAL for FIFOs, devices, dirs. */
+/*
+ * Opens a regular file below the root; -EINVAL for FIFOs, devices, dirs;
+ * -EXDEV when a symlink on the way leads out of the tree (absolute, or ".."
+ * above the root) and, read inside the tree, leads nowhere.
+ */
 int sr_openat(const struct sysroot *sr, const char *rel);
+
+/* strerror() for the -errno of these calls: -EXDEV in the words above. */
+const char *sr_strerror(int err);
 
 #include <dirent.h>
 

@@ -823,6 +823,7 @@ struct judgement {
 	const struct vmm_range *mr; /* NULL: no map (the versions disagree) */
 	uint64_t mram;		    /* 0: the largest RAM that fits */
 	int mbits;		    /* 0: the VM's IPA size is not known */
+	int vbits; /* the IPA size the VM gets with that RAM; 0: refused or not known */
 };
 
 /* The host as the judge sees it. */
@@ -964,6 +965,40 @@ static void ram_note(char *dst, size_t len, const struct vmm_range *r, int bits,
 }
 
 /*
+ * The IPA size a sized VMM asks KVM_CREATE_VM for, on its map placed against
+ * avail bits. QEMU >= 7.0 virt_kvm_type() asks for what its frozen map needs,
+ * requested_pa_size = 64 - clz64(highest_gpa), at least 32 (bcb902a1ed1a,
+ * 6.0), where highest_gpa is the top of RAM and device memory and of each
+ * high region that fits (virt_set_memmap(vms, max_vm_pa_size), 7.0): 32 bits
+ * for 128 MiB on a 36-bit host, 40 on a 44-bit one. 4.0-5.2 return type 0
+ * (40 bits) for a map within 40 bits, 6.0-6.2 the map's size: 40 either way.
+ */
+static int asked_bits(const struct vmm_range *r, const struct placed *p, int avail)
+{
+	int bits = 32;
+
+	switch (r->choice) {
+	case VMM_IPA_HOST_MAX:
+		return avail;
+	case VMM_IPA_MINIMAL:
+		return placed_bits(p);
+	case VMM_IPA_FIXED_MAP:
+		bits = placed_bits(p);
+		return bits < KIC_DEFAULT_IPA ? KIC_DEFAULT_IPA : bits;
+	case VMM_IPA_MAP_FITS:
+		for (int i = 0; i < p->n; i++) {
+			int b = bits_for_top(p->r[i].base + p->r[i].size);
+
+			if (!p->r[i].beyond && b > bits)
+				bits = b;
+		}
+		return bits;
+	default: /* type 0: what it was given (40, or the host's under pKVM) */
+		return avail;
+	}
+}
+
+/*
  * The VMM may use avail bits (how says how it got them): does its default map
  * fit? adapts: it leaves out what does not fit itself (QEMU >= 7.0), rather
  * than placing it out of the guest's reach.
@@ -981,6 +1016,13 @@ static void fit_map(const struct vmm_range *r, const char *label, const char *ho
 	place_for(r, h, avail, &p);
 	kind = beyond(&p, list, sizeof(list));
 	j->mbits = known ? avail : 0;
+	/* type 0 (and every VMM on a kernel without sizes) gets what it was given */
+	if (!known)
+		j->vbits = 0;
+	else if (r->choice == VMM_IPA_TYPE0 || h->limit.state == IPA_ABSENT)
+		j->vbits = avail;
+	else
+		j->vbits = asked_bits(r, &p, avail);
 	ram_note(ram, sizeof(ram), r, known ? avail : 0, h->ram_cap);
 	if (kind == BEYOND_RAM) {
 		/* arm64 kvm_arch_prepare_memory_region(): a memslot past the
@@ -1031,6 +1073,8 @@ static void type0_small(const struct vmm_range *r, const char *label, const stru
 		snprintf(j->fix, sizeof(j->fix), "%s", r->fix ? r->fix : "");
 		return;
 	case KB_DEFAULT_HANGS:
+		/* the unfixed kernel accepts type 0 and gives it 40 bits the host lacks */
+		j->vbits = KIC_DEFAULT_IPA;
 		if (r->no_vcpu) {
 			j->v = VV_WORKS;
 			snprintf(j->reason, sizeof(j->reason),
@@ -1088,6 +1132,8 @@ static void judge_type0(const struct vmm_range *r, const char *label, const stru
 			KIC_DEFAULT_IPA, false, h, j);
 		return;
 	}
+	if (h->limit.state == IPA_ABSENT && h->kb == KB_DEFAULT_HANGS)
+		j->vbits = KIC_DEFAULT_IPA; /* the only size there is, more than the CPU has */
 	if (h->limit.state == IPA_ABSENT && h->kb == KB_DEFAULT_HANGS && r->no_vcpu) {
 		j->v = VV_WORKS;
 		snprintf(j->reason, sizeof(j->reason),
@@ -1223,6 +1269,8 @@ static void judge_at(const struct vmm_row *row, const char *v, const char *label
 	j->mr = other.mr;
 	j->mram = other.mram;
 	j->mbits = other.mbits;
+	if (j->v != VV_FAILS && j->v != VV_HANGS)
+		j->vbits = other.vbits; /* the probe passed: the guest's VM is QEMU's */
 }
 
 /* Every version where the answer may change, oldest first ("0" for the oldest). */
@@ -1319,6 +1367,7 @@ static __attribute__((noinline)) void map_out(const struct judgement *j, uint64_
 		return;
 	place(j->mr, ram_of(j->mr, j->mram, j->mbits, cap), j->mbits, &p);
 	out->map_bits = j->mbits;
+	out->vm_bits = j->vbits;
 	out->nregions = p.n;
 	memcpy(out->regions, p.r, sizeof(p.r[0]) * (size_t)p.n);
 	max = ram_of(j->mr, 0, j->mbits, cap);
@@ -1389,5 +1438,8 @@ int vmm_judge(const struct vmm_env *env, const char *name, const char *version,
 	snprintf(out->reason, sizeof(out->reason), "%s", j.reason);
 	snprintf(out->fix, sizeof(out->fix), "%s", j.fix);
 	map_out(&j, env->ram_cap, out);
+	/* No guest runs: no RAM size makes it (vmm_max_guest_ram() is per map). */
+	if (j.v == VV_FAILS || j.v == VV_HANGS)
+		out->ram_top = 0;
 	return 0;
 }

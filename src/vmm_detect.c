@@ -683,8 +683,11 @@ static void look_at(struct detect *d, const char *dir, const char *dir_bad, cons
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, p->file) >= sizeof(path))
 		return;
 	r = stat_below(d, path, &st);
-	/* absent, or the deadline/a signal/EMFILE: nothing to say about this file */
-	if (r == -ENOENT || r == -ENOTDIR || (r < 0 && errno_is_fault(r)))
+	/*
+	 * absent (a link leading out of the tree, to nothing inside it, too), or
+	 * the deadline/a signal/EMFILE: nothing to say about this file
+	 */
+	if (r == -ENOENT || r == -ENOTDIR || r == -EXDEV || (r < 0 && errno_is_fault(r)))
 		return;
 	if (r == 0 && !first_sight(d, &st))
 		return;

@@ -42,8 +42,22 @@ static const char *const slot_why[] = {
 	"ends one page past the VM's limit",
 };
 
+/* probe.c's x86 labels: the same addresses, named by address only */
+static const char *const slot_why_x86[] = {
+	"at 1 GiB",
+	"at 2 GiB",
+	"top of a 36-bit space",
+	"top of a 40-bit space",
+	"top of a 44-bit space",
+	"top of a 48-bit space",
+	"at 256 GiB",
+	"at 512 GiB",
+	"ends exactly at the VM's limit",
+	"ends one page past the VM's limit",
+};
+
 /* probe.c's memslot sites in a VM of vm_bits (0: type 0, nominal 40 bits). */
-static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits)
+static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits, bool x86)
 {
 	const uint64_t size = 0x10000, page = 0x1000;
 	uint64_t gpa[10] = {
@@ -72,7 +86,7 @@ static void slots(struct kvm_obs *obs, int vm_bits, int limit_bits)
 		s->vm_bits = vm_bits;
 		s->gpa = gpa[i];
 		s->size = size;
-		s->why = slot_why[i];
+		s->why = x86 ? slot_why_x86[i] : slot_why[i];
 		s->result = gpa[i] + size <= (1ULL << limit_bits) ? SLOT_ACCEPTED : SLOT_REJECTED;
 		s->err = s->result == SLOT_REJECTED ? EINVAL : 0;
 	}
@@ -95,6 +109,11 @@ static void live_device(struct host_facts *f, bool accessible)
 	f->live = true;
 	f->dev_known = true;
 	f->dev_present = true;
+	f->dev_number_known = true;
+	f->dev_major = KIC_KVM_MAJOR;
+	f->dev_minor = KIC_KVM_MINOR;
+	f->kvm_registered = true;
+	f->kvm_registered_known = true;
 	f->dev_accessible = accessible;
 	f->dev_mode = 0660;
 	snprintf(f->dev_group, sizeof(f->dev_group), "kvm");
@@ -132,8 +151,8 @@ static void a72_fits(struct host_facts *f, struct kvm_obs *obs)
 	arm64_caps(obs, 44);
 	obs->default_vm.result = PR_CREATED;
 	sizes(obs, 44);
-	slots(obs, 0, 40);
-	slots(obs, 44, 44);
+	slots(obs, 0, 40, false);
+	slots(obs, 44, 44, false);
 	run_exit(obs, 0, KVM_EXIT_MMIO);
 }
 
@@ -145,7 +164,7 @@ static void m1_fixed(struct host_facts *f, struct kvm_obs *obs)
 	obs->default_vm.result = PR_REJECTED;
 	obs->default_vm.err = EINVAL;
 	sizes(obs, 36);
-	slots(obs, 36, 36);
+	slots(obs, 36, 36, false);
 	run_exit(obs, 36, KVM_EXIT_MMIO);
 }
 
@@ -156,7 +175,7 @@ static void m1_unfixed(struct host_facts *f, struct kvm_obs *obs)
 	arm64_caps(obs, 36);
 	obs->default_vm.result = PR_CREATED;
 	sizes(obs, 36);
-	slots(obs, 0, 36);
+	slots(obs, 0, 36, false);
 	obs->run.result = RUN_HANG;
 	obs->run.elapsed_ms = 1000;
 	snprintf(obs->run.detail, sizeof(obs->run.detail), "no exit within 1000 ms");
@@ -212,7 +231,8 @@ static void m1_no_access(struct host_facts *f, struct kvm_obs *obs)
 /*
  * Facts no fixture tree has (SYNTHETIC facts too): kvm-arm.mode=protected,
  * the "upgrade your VMM" warning with its comm, a CPU without a MIDR and
- * one of an unknown part, notes about unreadable inputs; /dev/kvm missing.
+ * one of an unknown part, notes about unreadable inputs; /dev/kvm missing
+ * while sysfs has misc/kvm (a container started without the device).
  */
 static void m1_odd_facts(struct host_facts *f, struct kvm_obs *obs)
 {
@@ -249,6 +269,58 @@ static void a53_no_facts(struct host_facts *f, struct kvm_obs *obs)
 		 "offline tree (--sysroot): nothing was measured");
 }
 
+/*
+ * x86, probes faulted (SYNTHETIC: as strace -e inject=ioctl:error=EPERM
+ * gives): the API version and CPUID queries failed; unknown, never a value.
+ */
+static void x86_faulted(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	obs->probed = true;
+	obs->api_version = -EPERM;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
+	obs->nr_memslots = -EPERM;
+	obs->max_vcpus = 1024;
+	obs->vm_types = -1;
+	obs->smaller_maxphyaddr = -1;
+	obs->cpuid_err = EPERM;
+	obs->default_vm.result = PR_NOT_RUN;
+	obs->run.result = RUN_NOT_RUN;
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason),
+		 "KVM_GET_API_VERSION failed with EPERM (Operation not permitted): a fault of "
+		 "this process's environment, not KVM's answer");
+	obs->elapsed_ms = 1;
+}
+
+/* x86, /dev/kvm bound over by /dev/null (1:3): not opened, UNKNOWN with the reason. */
+static void x86_not_kvm(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, true);
+	f->dev_major = 1;
+	f->dev_minor = 3;
+	f->dev_not_kvm = true;
+	f->dev_mode = 0666;
+	snprintf(f->dev_group, sizeof(f->dev_group), "root");
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason),
+		 "/dev/kvm is not the KVM device: character device 1:3, KVM's is the character "
+		 "device 10:232");
+	obs->incomplete = true;
+	snprintf(obs->incomplete_reason, sizeof(obs->incomplete_reason), "%s", obs->skip_reason);
+}
+
+/* arm64 booted at EL1: kvm built in, no misc device, no /dev/kvm. */
+static void m1_no_kvm(struct host_facts *f, struct kvm_obs *obs)
+{
+	live_device(f, false);
+	f->dev_present = false;
+	f->dev_number_known = false;
+	f->kvm_registered = false;
+	obs->ipa_limit = IPA_LIMIT_UNKNOWN;
+	snprintf(obs->skip_reason, sizeof(obs->skip_reason), "/dev/kvm is missing");
+}
+
 /* x86: no IPA sizes; memslots in the type-0 VM, CPUID's physical bits. */
 static void x86_live(struct host_facts *f, struct kvm_obs *obs)
 {
@@ -267,7 +339,7 @@ static void x86_live(struct host_facts *f, struct kvm_obs *obs)
 	obs->smaller_maxphyaddr = 1;
 	obs->cpuid_phys_bits = 46;
 	obs->default_vm.result = PR_CREATED;
-	slots(obs, 0, 46);
+	slots(obs, 0, 46, true);
 	run_exit(obs, 0, KVM_EXIT_MMIO);
 	obs->elapsed_ms = 11;
 }
@@ -288,6 +360,9 @@ static const struct scenario {
 	{ "m1-odd-facts", "m1-36", m1_odd_facts, false },
 	{ "a53-no-facts", "a53-40", a53_no_facts, false },
 	{ "x86-live", "x86", x86_live, false },
+	{ "x86-faulted", "x86", x86_faulted, false },
+	{ "x86-not-kvm", "x86", x86_not_kvm, false },
+	{ "m1-no-kvm", "m1-36", m1_no_kvm, false },
 };
 
 static int usage(void)

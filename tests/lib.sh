@@ -51,6 +51,12 @@ need() { # install missing Debian packages, or skip saying which
 mktree() {
 	r=$1 release=$2
 	shift 2
+	# Built fresh only: a tree a test has already planted symlinks in (to
+	# /etc/shadow, say) would take these writes to the host's files.
+	if [ -e "$r" ] && [ -n "$(ls -A "$r")" ]; then
+		echo "mktree: $r is not empty: refusing to write into it" >&2
+		exit 99
+	fi
 	mkdir -p "$r/proc/sys/kernel" "$r/var/log" "$r/sys/devices/system/memory/memory8" \
 		"$r/sys/devices/system/cpu"
 	echo aarch64 >"$r/proc/sys/kernel/arch"

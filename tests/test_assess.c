@@ -298,6 +298,19 @@ static void test_access(void)
 	run();
 	ok(strstr(A.fix, "only root") != NULL && !strstr(A.fix, "usermod"),
 	   "mode 0600: no advice to join group root");
+	/* a gid without a name (getgrgid() failed or found none): the number, said so */
+	F.dev_mode = 0660;
+	F.dev_group_is_gid = true;
+	snprintf(F.dev_group, sizeof(F.dev_group), "gid 1234");
+	run();
+	ok(strstr(A.summary, "mode 0660, gid 1234)") && strstr(A.fix, "usermod -aG 1234 USER"),
+	   "unnamed gid: summary says gid, usermod gets the number (%s / %s)", A.summary, A.fix);
+	snprintf(F.dev_group, sizeof(F.dev_group), "gid 0");
+	run();
+	ok(strstr(A.fix, "only root") != NULL && !strstr(A.fix, "usermod") &&
+		   !strstr(A.summary, "group 0"),
+	   "unnamed gid 0: no advice to join it, never called group 0");
+	F.dev_group_is_gid = false;
 
 	memset(&F, 0, sizeof(F));
 	memset(&O, 0, sizeof(O));

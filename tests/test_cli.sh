@@ -40,6 +40,26 @@ for bad in "--timeout=0" "--timeout=abc" "--timeout=601" "--ipa-limit=31" "--ipa
 	if [ $rc -eq 64 ] && [ -n "$err" ]; then pass "bad value $bad: exit 64 with a message"
 	else fail "bad value $bad: exit $rc, message '$err'"; fi
 done
+# One output format: two are refused whatever their order, never "last wins".
+for pair in "--json --nagios" "--nagios --json" "--json --prometheus" "--prometheus -j" \
+	"--nagios --prometheus" "--quiet --verbose" "-v -q"; do
+	# shellcheck disable=SC2086 # the pair is two words
+	out=$("$BIN" --no-probe $pair 2>"$tmp/err")
+	rc=$?
+	case $pair in
+	*--nagios*) want=3 msg=$out ;; # the usage error is the Nagios status line
+	*) want=64 msg=$(cat "$tmp/err") ;;
+	esac
+	if [ $rc -eq $want ] && case $msg in *"give one"*) true ;; *) false ;; esac then
+		pass "$pair: usage error $want naming the conflict"
+	else
+		fail "$pair: exit $rc (want $want), '$msg' / '$out'"
+	fi
+done
+"$BIN" --no-probe --json -j >"$tmp/jj" && python3 -m json.tool "$tmp/jj" >/dev/null
+is "$?" 0 "--json twice is no conflict"
+"$BIN" --no-probe --json --map --color=always >"$tmp/jj" && python3 -m json.tool "$tmp/jj" >/dev/null
+is "$?" 0 "--json with --map and --color (text-only modifiers): accepted, still JSON"
 "$BIN" --sysroot /nonexistent/dir >/dev/null 2>"$tmp/err"
 is "$?" 64 "missing --sysroot: exit 64"
 contains "$(cat "$tmp/err")" "No such file" "missing --sysroot: says why"
@@ -66,6 +86,12 @@ out=$(NO_COLOR=1 "$BIN" --sysroot "$tmp/base" --color=auto)
 case "$out" in *"$(printf '\033')"*) fail "NO_COLOR honoured" ;; *) pass "NO_COLOR honoured" ;; esac
 out=$("$BIN" --sysroot "$tmp/base" --quiet)
 is "$(echo "$out" | wc -l)" 1 "--quiet prints one line"
+case "$out" in *"$(printf '\033')"*) fail "--quiet: no colour when not a terminal" ;; *) pass "--quiet: no colour when not a terminal" ;; esac
+out=$("$BIN" --sysroot "$tmp/base" --quiet --color=always)
+case "$out" in
+"$(printf '\033[33mWARNING\033[0m: ')"*) pass "--quiet --color=always: the status word coloured as in the full report" ;;
+*) fail "--quiet --color=always lost the colour: $(echo "$out" | od -c | head -2)" ;;
+esac
 
 # --- bad input table: FILE VARIANT EXPECTED_RC NOTE_SUBSTRING ---
 big() { head -c 3000000 /dev/zero | tr '\0' 'A'; }
@@ -79,6 +105,9 @@ mutate() { # ROOT FILE VARIANT
 	nonutf8) printf 'caf\351 \377\376 \300\200\n' >"$f" ;;
 	fifo) rm -f "$f"; mkfifo "$f" ;;
 	escape) rm -f "$f"; ln -s /etc/shadow "$f" ;;
+	escapeup) rm -f "$f"; ln -s ../../../../../../../../../../etc/shadow "$f" ;;
+	escapedir) rm -rf "$f"; ln -s "/$2" "$f" ;; # the host's own directory: a loop inside
+	loop) rm -f "$f"; ln -s "$(basename "$f")" "$f" ;; # a loop inside the tree, no escape
 	dir) rm -f "$f"; mkdir -p "$f" ;;
 	esac
 }
@@ -86,7 +115,9 @@ mutate() { # ROOT FILE VARIANT
 # File, variant, expected exit code, note substring ("" = no note required).
 while read -r file variant want note; do
 	[ -n "$file" ] || continue
-	root="$tmp/case-$(echo "$file-$variant" | tr '/' '_')"
+	# a fresh tree per row: two rows of one file and variant must not share
+	# one, whose planted symlink the second mktree would write through
+	root=$(mktemp -d "$tmp/case-$(echo "$file-$variant" | tr '/' '_').XXXXXX")
 	mkbase "$root"
 	mutate "$root" "$file" "$variant"
 	[ "$note" = "-" ] && note=""
@@ -111,6 +142,11 @@ proc/sys/kernel/arch binary 3 not a regular text file
 proc/sys/kernel/arch huge 3 larger than expected
 proc/sys/kernel/arch fifo 3 not a regular text file
 proc/sys/kernel/arch escape 3 architecture unknown
+proc/sys/kernel/arch escape 3 arch: refused: symlink leaves the tree
+proc/sys/kernel/arch escapeup 3 arch: refused: symlink leaves the tree
+proc/sys/kernel/arch loop 3 arch: Too many levels of symbolic links
+proc escapedir 3 osrelease: refused: symlink leaves the tree
+proc/cmdline escape 1 cmdline: refused: symlink leaves the tree
 proc/sys/kernel/osrelease missing 1 -
 proc/sys/kernel/osrelease nonutf8 1 -
 proc/sys/kernel/osrelease huge 1 larger than expected
@@ -136,7 +172,7 @@ var/log/dmesg binary 3 -
 var/log/dmesg huge 3 -
 var/log/dmesg nonutf8 3 -
 var/log/dmesg fifo 3 not a regular text file
-var/log/dmesg escape 3 -
+var/log/dmesg escape 3 dmesg: refused: symlink leaves the tree
 TABLE
 
 # Terminal escapes in a copied tree never reach the reader's terminal.

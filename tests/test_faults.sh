@@ -82,6 +82,34 @@ if [ -n "$root" ] && [ -e /dev/loop-control ] || [ -e /dev/zero ]; then
 	"$BIN" --sysroot "$tmp/tree" --json -o /dev/zero 2>"$tmp/err"
 	is "$?" 74 "1: -o /dev/zero (another device): refused, exit 74"
 fi
+# odd names: "" names nothing (usage), "-" is stdout, a kernel file system says so
+"$BIN" --sysroot "$tmp/tree" --json -o "" >/dev/null 2>"$tmp/err"
+is "$?" 64 "18: -o '': usage error 64, like --sysroot ''"
+contains "$(cat "$tmp/err")" "empty file name" "18: -o '': says the name is empty"
+out1=$("$BIN" --sysroot "$tmp/tree" --nagios -o "" 2>/dev/null)
+is "$?" 3 "18: -o '' with --nagios: 3"
+contains "$out1" "KVM-IPA UNKNOWN - --output: empty file name" "18: -o '' with --nagios: one status line"
+(cd "$out" && "$BIN" --sysroot "$tmp/tree" --json -o - >"$tmp/dash.json")
+json_ok "$tmp/dash.json" && [ ! -e "$out/-" ] && pass "18: -o - writes to standard output, no file named '-'" ||
+	fail "18: -o - did not write JSON to stdout (or left a file '-')"
+for p in /proc/sys/kernel/osrelease /proc/sys/kernel/kic-new /sys/kernel/kic-new; do
+	[ -d "$(dirname "$p")" ] || continue
+	before=$(cat "$p" 2>/dev/null)
+	"$BIN" --sysroot "$tmp/tree" --json -o "$p" 2>"$tmp/err"
+	rc=$?
+	err=$(cat "$tmp/err")
+	if [ $rc -eq 74 ] && case $err in *"a kernel interface"*"refused"*) true ;; *) false ;; esac; then
+		pass "18: -o $p: refused, naming the kernel file system ($err)"
+	else
+		fail "18: -o $p: exit $rc, '$err'"
+	fi
+	[ "$(cat "$p" 2>/dev/null)" = "$before" ] || fail "18: $p changed"
+done
+"$BIN" --sysroot "$tmp/tree" --json -o "$out/" 2>"$tmp/err"
+is "$?" 74 "18: -o DIR/: refused, exit 74"
+contains "$(cat "$tmp/err")" "a file name is needed" "18: -o DIR/: says a file name is needed"
+"$BIN" --sysroot "$tmp/tree" --json -o "$out" 2>"$tmp/err"
+contains "$(cat "$tmp/err")" "is a directory" "18: -o DIR: says it is a directory"
 # old mode and owner kept; a new file gets the umask
 echo old >"$out/m.prom"
 chmod 0640 "$out/m.prom"
@@ -171,7 +199,11 @@ wait $spid
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 is "$rc" 3 "7: SIGTERM during the facts stage: UNKNOWN"
-contains "$(reason "$tmp/term.json")" "signal" "7: SIGTERM before the probes: the reason names the signal"
+contains "$(reason "$tmp/term.json")" "SIGTERM" "7: SIGTERM before the probes: the reason names the signal (SIGTERM)"
+jcheck "$tmp/term.json" "7: SIGTERM before the probes: the summary and a finding name it, not just 'KVM was not probed'" "
+'SIGTERM' in d['verdict']['summary']
+any('SIGTERM' in x for x in d['verdict']['findings'])
+"
 [ "$ms" -lt 1500 ] && pass "7: SIGTERM honoured in ${ms} ms" || fail "7: SIGTERM took ${ms} ms"
 
 # ---- 5: --timeout bounds the facts stage (every read delayed by 20 ms) ------
@@ -302,7 +334,24 @@ for e in ENOSYS EPERM; do
 	jcheck "$tmp/evil.json" "2: openat2 $e: absolute symlink resolved inside the tree (exit $rc)" "
 d['host']['kernel_release'] == '6.1.0-99-arm64'
 "
+	# the walk by hand says what openat2's run says (below)
+	python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["host"]["notes"]))' \
+		"$tmp/evil.json" >"$tmp/evil.notes.$e"
 done
+"$BIN" --sysroot "$evil" --json -v >"$tmp/evil.json" 2>/dev/null
+python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["host"]["notes"]))' \
+	"$tmp/evil.json" >"$tmp/evil.notes.openat2"
+for e in openat2 ENOSYS EPERM; do
+	n=$tmp/evil.notes.$e
+	grep -qx "proc/cmdline: refused: symlink leaves the tree" "$n" &&
+		grep -qx "proc/iomem: refused: symlink leaves the tree" "$n" &&
+		grep -qx "var/log/dmesg: Too many levels of symbolic links" "$n" &&
+		pass "2: $e: links out of the tree refused as such, a loop inside stays a loop" ||
+		fail "2: $e: notes: $(tr '\n' '/' <"$n")"
+done
+cmp -s "$tmp/evil.notes.openat2" "$tmp/evil.notes.ENOSYS" &&
+	pass "2: openat2 and the walk by hand give the same notes" ||
+	fail "2: openat2 and the walk differ: $(diff "$tmp/evil.notes.openat2" "$tmp/evil.notes.ENOSYS" | tr '\n' '/')"
 strace -f -qq -o "$tmp/evil.strace" -e trace=openat2,openat -e inject=openat2:error=ENOSYS \
 	"$BIN" --sysroot "$evil" --json >/dev/null 2>&1
 grep -q "$host" "$tmp/evil.strace" && fail "2: an open named the host file" ||
@@ -323,6 +372,19 @@ if [ -n "$kvm" ]; then
 			fail "3: ulimit -n $n: exit $rc ($(reason "$tmp/nofile.json"))"
 		fi
 	done
+	# getgrgid() under EMFILE: the number, said to be one, never "group 0" as a name
+	g=$(stat -c %g /dev/kvm)
+	sh -c 'ulimit -n 4 && exec "$1" --color=never' _ "$BIN" >"$tmp/nofile.txt" 2>/dev/null
+	line=$(grep '/dev/kvm  ' "$tmp/nofile.txt")
+	case $line in
+	*"group $g"*) fail "21: EMFILE: the gid passed off as a group name: $line" ;;
+	*"gid $g"* | *"group $(stat -c %G /dev/kvm)"*) pass "21: EMFILE: /dev/kvm's group named, or its gid said to be one ($line)" ;;
+	*) fail "21: EMFILE: no group or gid: $line" ;;
+	esac
+	sh -c 'ulimit -n 4 && exec "$1" --json' _ "$BIN" >"$tmp/nofile.json" 2>/dev/null
+	jcheck "$tmp/nofile.json" "21: EMFILE: JSON kvm.device.group is a name or null, never a number" "
+d['kvm']['device']['group'] is None or not d['kvm']['device']['group'].isdigit()
+"
 	sh -c 'ulimit -n 5 && exec "$1" --prometheus' _ "$BIN" >"$tmp/nofile.prom" 2>/dev/null
 	prom_ok "$tmp/nofile.prom" && pass "3: EMFILE run: Prometheus output passes promtool" ||
 		fail "3: EMFILE run: promtool"
@@ -349,6 +411,57 @@ if [ -n "$kvm" ]; then
 	[ -z "$bad" ] && pass "3: ioctl faults (EMFILE, ENOMEM, EPERM from 10 points of $nio ioctls on) all end UNKNOWN" ||
 		fail "3: ioctl faults:$bad"
 	no_fd_leaks "3: fault runs"
+
+	# ---- 3: an incomplete run says why, in every format -------------------
+	# the reason on the summary (Nagios' one line) and as a finding: never
+	# "see findings" with none (audit item 8)
+	sh -c 'ulimit -n 4 && exec "$1" --json' _ "$BIN" >"$tmp/emfile.json" 2>/dev/null
+	jcheck "$tmp/emfile.json" "3: ulimit -n 4: UNKNOWN, the summary names EMFILE and a finding carries it" "
+d['verdict']['status'] == 'unknown'
+'EMFILE' in d['verdict']['summary']
+any('EMFILE' in x for x in d['verdict']['findings'])
+'see findings' not in d['verdict']['summary'] or d['verdict']['findings']
+"
+	sh -c 'ulimit -n 4 && exec "$1" --nagios' _ "$BIN" >"$tmp/emfile.nagios" 2>/dev/null
+	is "$?" 3 "3: ulimit -n 4 --nagios: exit 3"
+	contains "$(head -n 1 "$tmp/emfile.nagios")" "EMFILE" "3: ulimit -n 4 --nagios: the status line names EMFILE"
+	[ "$(grep -c EMFILE "$tmp/emfile.nagios")" -ge 2 ] && pass "3: ulimit -n 4 --nagios: the long output carries it too" ||
+		fail "3: ulimit -n 4 --nagios: no finding line: $(cat "$tmp/emfile.nagios")"
+	# a failed query is unknown (null), never its -errno nor 0 (audit item 11)
+	bad=""
+	when=0
+	for key in api_version nr_memslots max_vcpus ipa_limit; do
+		when=$((when + 1))
+		strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=EPERM:when=$when \
+			"$BIN" --json >"$tmp/q.json" 2>/dev/null
+		rc=$?
+		python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); k = d["kvm"]
+sys.exit(0 if k[sys.argv[2]] is None and all(v is None or v >= 0 for v in
+    (k["api_version"], k["nr_memslots"], k["max_vcpus"], k["ipa_limit"])) and
+    "EPERM" in d["verdict"]["summary"] else 1)' "$tmp/q.json" "$key" || bad="$bad $key(when=$when)"
+		[ $rc -eq 3 ] || bad="$bad $key:exit$rc"
+	done
+	[ -z "$bad" ] && pass "3: EPERM on each capability query: that value null, none negative, UNKNOWN naming EPERM" ||
+		fail "3: capability query faults:$bad"
+	strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=EPERM:when=1 "$BIN" --color=never >"$tmp/q.txt" 2>/dev/null
+	contains "$(cat "$tmp/q.txt")" "KVM API version                   : unknown (KVM_GET_API_VERSION failed: EPERM" \
+		"3: text: a failed KVM_GET_API_VERSION is unknown with its errno, not -1"
+	# a what-if verdict that rests on --ipa-limit and --kernel alone is the
+	# same on any host: this host's faulted or cut probes are a finding there
+	strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=EPERM:when=1 \
+		"$BIN" --ipa-limit 44 --kernel 6.1 --json >"$tmp/wi.json" 2>/dev/null
+	is "$?" 0 "3: --ipa-limit 44 --kernel 6.1 with this host's probe faulted: still OK (the man page's promise)"
+	jcheck "$tmp/wi.json" "3: ... the fault is a finding, the probes stay marked incomplete" "
+d['probes']['incomplete'] is True
+any('probes are incomplete' in x and 'EPERM' in x for x in d['verdict']['findings'])
+d['kernel_behaviour'] == 'default-fits'
+"
+	strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:delay_exit=25000 \
+		"$BIN" --timeout 0.3 --ipa-limit 36 --kernel 6.1 --nagios >"$tmp/wi.nagios" 2>/dev/null
+	is "$?" 1 "3: --ipa-limit 36 --kernel 6.1, this host's probes cut by --timeout: WARNING as predicted, not UNKNOWN"
+	contains "$(cat "$tmp/wi.nagios")" "this host's probes are incomplete (time budget" "3: ... the Nagios long output says the probes were cut"
 	run --json >/dev/null 2>&1
 	[ -n "$fdso" ] && LD_PRELOAD=$fdso KIC_FDCHECK=$tmp/fdrep KIC_FDCHECK_REPORT_ONLY=1 \
 		sh -c 'ulimit -n 6 && exec "$1" --json' _ "$BIN" >/dev/null 2>&1

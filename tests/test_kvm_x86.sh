@@ -39,6 +39,10 @@ pb=$(python3 -c "import json;print(json.load(open('$tmp/out.json'))['kvm']['cpui
 jcheck "$tmp/out.json" "memslot errors are the x86 ones (EINVAL), never EFAULT" "
 all(s['errno'] in (None, 'EINVAL') for s in d['probes']['memslots'])
 "
+# x86 rows name addresses, never the arm64 layouts tried at them.
+jcheck "$tmp/out.json" "x86 memslot rows carry no arm64 descriptions" "
+d['probes']['memslots'] and not any(w in s['why'] for s in d['probes']['memslots'] for w in ('Apple', 'QEMU virt', 'Firecracker', 'RAM base', 'default space'))
+"
 
 "$BIN" --json --no-run >"$tmp/norun.json"
 jcheck "$tmp/norun.json" "--no-run skips the vCPU run" "
@@ -62,6 +66,47 @@ d['probes']['run'] is False and 'Permission denied' in d['probes']['skipped_reas
 '/dev/kvm' in d['verdict']['summary'] and d['verdict']['fix']
 d['host']['arch'] == 'x86_64'
 "
+fi
+
+# /dev/kvm is the misc device 10:232: the JSON says so.
+jcheck "$tmp/out.json" "the real node: number 10:232, is_kvm, KVM registered in sysfs" "
+d['kvm']['device']['number'] == '10:232' and d['kvm']['device']['is_kvm'] is True
+d['kvm']['device']['kvm_registered'] is True
+"
+
+# Another node at /dev/kvm (/dev/null bound over it) is not KVM: never PASS,
+# never opened, UNKNOWN with the reason; a /dev without the node (a container
+# started without the device) says the node is missing, not that KVM is.
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+	unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec "$1" --json' _ "$BIN" >"$tmp/null.json" 2>/dev/null
+	is "$?" 3 "/dev/null bound over /dev/kvm: UNKNOWN"
+	jcheck "$tmp/null.json" "/dev/null bound over /dev/kvm: not the KVM device (1:3), nothing probed, no value invented" "
+d['kvm']['device']['number'] == '1:3' and d['kvm']['device']['is_kvm'] is False
+d['probes']['run'] is False and d['kvm']['api_version'] is None and d['kvm']['cpuid_phys_bits'] is None
+'not the KVM device' in d['verdict']['summary'] and '10:232' in d['verdict']['summary']
+any('not the KVM device' in x for x in d['verdict']['findings'])
+"
+	unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec "$1" --color=never' _ "$BIN" >"$tmp/null.txt" 2>/dev/null
+	contains "$(grep '^  /dev/kvm ' "$tmp/null.txt")" "FAIL not the KVM device: 1:3" "/dev/null over /dev/kvm: the text line is FAIL, not PASS"
+	grep -q "KVM API version" "$tmp/null.txt" && fail "/dev/null over /dev/kvm: an API version is printed" ||
+		pass "/dev/null over /dev/kvm: no API version printed"
+	unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec "$1" --nagios' _ "$BIN" >"$tmp/null.nagios" 2>/dev/null
+	contains "$(head -n 1 "$tmp/null.nagios")" "KVM-IPA UNKNOWN - /dev/kvm is not the KVM device" "/dev/null over /dev/kvm: Nagios names it"
+	if command -v strace >/dev/null; then
+		unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec strace -qq -f -e trace=openat -o "$2" "$1" --json' \
+			_ "$BIN" "$tmp/null.strace" >/dev/null 2>&1
+		grep -q '"/dev/kvm"' "$tmp/null.strace" && fail "/dev/null over /dev/kvm: it was opened" ||
+			pass "/dev/null over /dev/kvm: never opened"
+	fi
+	unshare -m sh -c 'mount -t tmpfs none /dev && exec "$1" --json' _ "$BIN" >"$tmp/nodev.json" 2>/dev/null
+	is "$?" 3 "/dev without kvm (tmpfs): UNKNOWN"
+	jcheck "$tmp/nodev.json" "/dev without kvm while sysfs has misc/kvm: the node is missing, with the container fix" "
+d['kvm']['device']['present'] is False and d['kvm']['device']['kvm_registered'] is True
+'device node' in d['verdict']['summary'] and 'not available' not in d['verdict']['summary']
+'--device /dev/kvm' in d['verdict']['fix'] and 'firmware' not in d['verdict']['fix']
+"
+else
+	pass "not root or no unshare -m: the node cases skipped"
 fi
 
 # Every fd the probes open is closed: strace the whole run.

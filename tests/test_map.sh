@@ -71,6 +71,22 @@ for bits, g in ((b, g) for b in range(32, 53) for g in (1, 2)):
     for block, v in zip(blocks, doc["vmms"]):
         who = f"{bits}: {v['name']} {v['version']}"
         regions, mb = v["regions"], v["map_ipa_bits"]
+        # the title says what the VM gets (JSON vm_ipa_bits), or that there is none
+        title = " ".join(block.split("\n            1G", 1)[0].split())
+        vb = v["vm_ipa_bits"]
+        if v["verdict"] in ("fails", "hangs"):
+            print(f"{'ok' if v['max_guest_ram'] is None else 'bad'} {who}: "
+                  f"{v['verdict']}: no largest RAM ({v['max_guest_ram']})")
+        if mb is not None:
+            good = f"the VM gets {vb} IPA bits" in title if vb else "the VM gets" not in title
+            print(f"{'ok' if good else 'bad'} {who}: title {title!r} agrees with vm_ipa_bits {vb}")
+        if mb is not None and v["verdict"] == "fails" and vb is None:
+            print(f"{'ok' if 'no VM is created' in title else 'bad'} {who}: refused: title says so")
+        # QEMU >= 7.0 asks for what its map needs: the top of what is not beyond, >= 32
+        if mb is not None and v["name"] == "qemu" and v["version"] in ("7.2", "10.0"):
+            want = max([32] + [(r["base"] + r["size"] - 1).bit_length() for r in regions
+                               if not r["beyond_limit"]])
+            print(f"{'ok' if vb == want else 'bad'} {who}: asks for {want} bits (got {vb})")
         if mb is None:
             print(f"{'ok' if not regions and 'no map' in block else 'bad'} {who}: no map")
             continue
@@ -99,6 +115,29 @@ while read -r res what; do
 	esac
 done <"$tmp/result"
 [ -s "$tmp/result" ] || fail "the checker printed nothing"
+
+# The audit's cases (item 10): type 0 on an unfixed kernel gets 40 bits (then
+# hangs); on a fixed one no VM is created, and a failing VMM has no largest RAM.
+"$BIN" --ipa-limit 36 --kernel 5.10.23 --vmm qemu=3.1 --map --color=never >"$tmp/h.txt"
+contains "$(grep '^qemu 3.1' "$tmp/h.txt")" "HANGS; the VM gets 40 IPA bits (1 TiB); drawn against 36" \
+	"unfixed kernel, 36 bits: QEMU 3.1's VM gets 40 bits (then hangs), drawn against 36"
+contains "$(cat "$tmp/h.txt")" "no RAM size helps: the guest hangs" "... and no largest RAM is offered"
+"$BIN" --ipa-limit 36 --kernel 6.1 --vmm qemu=3.1 --vmm solo5-hvt --vmm qemu=6.2 --vmm qemu=7.2 \
+	--map --color=never >"$tmp/f.txt"
+"$BIN" --ipa-limit 36 --kernel 6.1 --vmm qemu=3.1 --vmm solo5-hvt --vmm qemu=6.2 --vmm qemu=7.2 \
+	--json >"$tmp/f.json"
+jcheck "$tmp/f.json" "fixed kernel, 36 bits: failing VMMs have no max_guest_ram nor VM bits; QEMU 7.2 asks for 32" "
+[v['max_guest_ram'] for v in d['vmms'][:3]] == [None, None, None]
+[v['vm_ipa_bits'] for v in d['vmms'][:3]] == [None, None, None]
+d['vmms'][3]['vm_ipa_bits'] == 32 and d['vmms'][3]['map_ipa_bits'] == 36
+d['vmms'][3]['max_guest_ram'] == 63 * 2**30
+"
+is "$(grep -c 'FAILS; no VM is created; drawn against 36' "$tmp/f.txt")" 3 "... their maps say no VM is created"
+grep -q "the largest, 63 GiB" "$tmp/f.txt" && [ "$(grep -c 'the largest' "$tmp/f.txt")" -eq 1 ] &&
+	pass "... only QEMU 7.2's map offers a largest RAM" || fail "a failing VMM's map offers a largest RAM"
+"$BIN" --ipa-limit 44 --kernel 6.1 --vmm qemu=7.2 --map --color=never >"$tmp/q.txt"
+contains "$(grep '^qemu 7.2' "$tmp/q.txt")" "the VM gets 40 IPA bits (1 TiB); drawn against 44" \
+	"44 bits: QEMU 7.2 asks for the 40 bits its map needs, not the host's 44"
 
 # The edges of the option.
 "$BIN" --sysroot "$tree" --json --map --vmm qemu=7.2 >"$tmp/j" 2>"$tmp/e"

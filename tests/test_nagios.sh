@@ -139,6 +139,35 @@ contains "$(cat "$tmp/badroot.out")" "KVM-IPA UNKNOWN - " "missing --sysroot: UN
 contains "$(head -n 1 "$tmp/ok.out")" "ipa_limit_bits=44;;;32;52" "ok: perfdata has the 44-bit limit"
 contains "$(head -n 1 "$tmp/warning.out")" "ipa_limit_bits=36;;;32;52" "warning: perfdata has the 36-bit limit"
 
+# What-if: VMMs named with --vmm are marked as in the text report, and the
+# perfdata are the judged host's only (the limit given is not this CPU's).
+FX=$(dirname "$0")/fixtures
+"$BIN" --nagios --sysroot "$FX/m1-36" --vmm qemu=7.2 >"$tmp/wi.out" 2>/dev/null
+contains "$(sed -n 2p "$tmp/wi.out")" "qemu 7.2 [what-if]: limited - " "what-if VMM marked [what-if] in the long output"
+# an unknown version is spelt as in the text report (JSON: null)
+"$BIN" --nagios --sysroot "$FX/m1-36" --vmm kvmtool >"$tmp/wi.out" 2>/dev/null
+"$BIN" --color=never --sysroot "$FX/m1-36" --vmm kvmtool >"$tmp/wi.txt" 2>/dev/null
+contains "$(sed -n 2p "$tmp/wi.out")" "kvmtool (unknown) [what-if]: unknown - " \
+	"unknown VMM version: '(unknown)' in the long output"
+contains "$(cat "$tmp/wi.txt")" "  kvmtool (unknown) [what-if]" "... as in the text report"
+"$BIN" --nagios --sysroot "$FX/a72-44" --ipa-limit 36 --kernel 6.1 >"$tmp/wi.out" 2>/dev/null
+perf=$(head -n 1 "$tmp/wi.out" | sed -n 's/^[^|]*|//p')
+case $perf in
+*ipa_limit_bits=36*host_pa_bits*) fail "--ipa-limit 36 on a 44-bit host: this CPU's host_pa_bits beside the judged limit: $perf" ;;
+*ipa_limit_bits=36*) pass "--ipa-limit 36 on a 44-bit host: the judged limit, no host_pa_bits of this CPU" ;;
+*) fail "--ipa-limit 36: no judged limit in '$perf'" ;;
+esac
+"$BIN" --nagios --sysroot "$FX/a72-44" --kernel 5.10.23 >"$tmp/wi.out" 2>/dev/null
+contains "$(head -n 1 "$tmp/wi.out")" "host_pa_bits=44" "--kernel alone: the same CPU, host_pa_bits kept"
+if [ -n "$LIVE" ]; then
+	"$BIN" --nagios --ipa-limit 36 --kernel 6.1 >"$tmp/wi.out" 2>/dev/null
+	case $(head -n 1 "$tmp/wi.out") in
+	*host_pa_bits* | *accepted_sizes*) fail "live what-if: this host's figures in the perfdata: $(head -n 1 "$tmp/wi.out")" ;;
+	*probe_time=*) pass "live what-if: only the judged host's figures and the probe time" ;;
+	*) fail "live what-if: $(head -n 1 "$tmp/wi.out")" ;;
+	esac
+fi
+
 # --- a real consumer: Nagios Core runs the checks and records the results ---
 if [ "$(id -u)" -ne 0 ]; then
 	echo "# not root: the nagios4 part needs the nagios user and apt-get"

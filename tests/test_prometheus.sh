@@ -147,6 +147,23 @@ fi
 contains "$(cat "$tmp/whatif.prom")" 'kvm_ipa_vmm_verdict{vmm="qemu",version="7.2"' \
 	"what-if VMMs become kvm_ipa_vmm_verdict series"
 contains "$(cat "$tmp/whatif.prom")" 'what_if="1"} 1' "what-if series say so"
+contains "$(cat "$tmp/whatif.prom")" 'kvm_ipa_vmm_verdict{vmm="kvmtool",version="",' \
+	"unknown version: an empty label (no label to Prometheus; JSON's null)"
+# A what-if limit is the judged host's: this CPU's size and this kernel's
+# probes would read as that host's, so they are left out; the HELP says the
+# limit may be a prediction.
+"$BIN" --prometheus --sysroot "$REPO/tests/fixtures/a72-44" --ipa-limit 36 --kernel 6.1 >"$tmp/wi.prom"
+is "$(value kvm_ipa_size_limit "$tmp/wi.prom") $(value kvm_ipa_host_pa_size "$tmp/wi.prom")" "36 " \
+	"--ipa-limit 36 on a 44-bit tree: the judged limit, no kvm_ipa_host_pa_size of this CPU"
+contains "$(grep '^# HELP kvm_ipa_size_limit' "$tmp/wi.prom")" "--ipa-limit (a prediction)" \
+	"kvm_ipa_size_limit HELP names a predicted limit"
+"$BIN" --prometheus --sysroot "$REPO/tests/fixtures/a72-44" --kernel 5.10.23 >"$tmp/wi.prom"
+is "$(value kvm_ipa_host_pa_size "$tmp/wi.prom")" 44 "--kernel alone: the same CPU, kvm_ipa_host_pa_size kept"
+if [ -n "$LIVE" ]; then
+	"$BIN" --prometheus --ipa-limit 36 --kernel 6.1 >"$tmp/wi.prom"
+	is "$(grep -cE '^kvm_ipa_(host_pa_size|default_vm_ok|vcpu_run_ok|size_accepted)' "$tmp/wi.prom")" 0 \
+		"live what-if: none of this host's figures beside the judged host's"
+fi
 
 # --- node_exporter's textfile collector serves the files ---
 NE=$(command -v prometheus-node-exporter || command -v node_exporter)

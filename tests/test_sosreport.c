@@ -177,10 +177,18 @@ static void test_report(void)
 	is_int(sos_parse_report(hostile, strlen(hostile), &f, &o, &m), 0, "hostile values parse");
 	ok(f.ncpus == 1 && f.cpus[0].index == 0 && !f.cpus[0].midr_valid,
 	   "negative CPU index and a 33-bit MIDR ignored");
-	ok(f.log_ipa_limit.state == IPA_UNKNOWN && o.ipa_limit.state == IPA_UNKNOWN && o.api_version == 0,
-	   "out-of-range numbers and strings-for-numbers ignored");
+	ok(f.log_ipa_limit.state == IPA_UNKNOWN && o.ipa_limit.state == IPA_UNKNOWN &&
+		   o.api_version < 0,
+	   "out-of-range numbers and strings-for-numbers ignored: unknown, not 0");
 	ok(f.nnotes == 1 && !strchr(f.notes[0], '\033'), "notes cleaned of control characters");
 	ok(o.run.exit_reason == 0, "a number where a name belongs is ignored");
+	/* a query that failed on that host (null) stays unknown, never API 0 */
+	const char *faulted = "{\"schema_version\": 1, \"host\": {\"arch\": \"x86_64\"}, "
+			      "\"kvm\": {\"api_version\": null, \"nr_memslots\": null, "
+			      "\"max_vcpus\": 4096}, \"probes\": {\"run\": true}}";
+	is_int(sos_parse_report(faulted, strlen(faulted), &f, &o, &m), 0, "faulted report parses");
+	ok(o.api_version < 0 && o.nr_memslots < 0 && o.max_vcpus == 4096,
+	   "null API version and memslot count read back as unknown");
 }
 
 static void test_packages(void)

@@ -861,6 +861,61 @@ static void test_map_examples(void)
 	is_int(res.map_bits, 0, "QEMU of unknown version: no map (its releases' maps differ)");
 }
 
+/*
+ * What the VM gets is told apart from the line its map is drawn against:
+ * QEMU >= 7.0 virt_kvm_type() asks for requested_pa_size, what its frozen map
+ * needs (hw/arm/virt.c, 7.0); type 0 on an unfixed kernel gets 40 bits; a
+ * refused VM gets none and has no largest RAM.
+ */
+static void test_vm_bits(void)
+{
+	struct vmm_env env = { .arch = ARCH_ARM64,
+			       .ipa_limit = lim(36),
+			       .kb = KB_DEFAULT_REJECTED };
+	struct vmm_result res;
+
+	vmm_judge(&env, "qemu", "7.2.0", &res);
+	is_int(res.map_bits, 36, "QEMU 7.2 on 36 bits: drawn against the host's 36");
+	is_int(res.vm_bits, 32, "... but asks for the 32 bits 128 MiB at 1 GiB needs");
+	ok(res.ram_top != 0, "... and has a largest RAM (it works, limited)");
+	env.ram_size = 40 * GiB;
+	vmm_judge(&env, "qemu", "7.2.0", &res);
+	is_int(res.vm_bits, 36,
+	       "QEMU 7.2 with 40 GiB of RAM asks for 36 bits (RAM ends at 41 GiB)");
+	env.ram_size = 0;
+	env.ipa_limit = lim(44);
+	env.kb = KB_DEFAULT_FITS;
+	vmm_judge(&env, "qemu", "7.2.0", &res);
+	is_int(res.vm_bits, 40, "QEMU 7.2 on 44 bits: the high MMIO window ends at 1 TiB: 40 bits");
+	is_int(res.map_bits, 44, "... drawn against 44");
+	vmm_judge(&env, "qemu", "5.2.0", &res);
+	is_int(res.vm_bits, 40, "QEMU 5.2 on 44 bits: type 0 for a map within 40 bits");
+	vmm_judge(&env, "firecracker", "1.14.0", &res);
+	is_int(res.vm_bits, 44, "Firecracker asks for the host's limit");
+	vmm_judge(&env, "kvmtool", "20220701", &res);
+	is_int(res.vm_bits, 32, "kvmtool asks for what its RAM needs (kvm__get_vm_type)");
+	env.ipa_limit = lim(36);
+	env.kb = KB_DEFAULT_HANGS;
+	vmm_judge(&env, "qemu", "3.1.0", &res);
+	is_int(res.verdict, VV_HANGS, "QEMU 3.1 on an unfixed 36-bit kernel hangs");
+	is_int(res.vm_bits, 40, "... its VM gets the 40 bits the unfixed kernel accepts, not 36");
+	is_int(res.ram_top, 0, "... and has no largest RAM (the guest hangs)");
+	env.kb = KB_DEFAULT_REJECTED;
+	vmm_judge(&env, "qemu", "3.1.0", &res);
+	is_int(res.verdict, VV_FAILS, "QEMU 3.1 on a fixed 36-bit kernel fails");
+	is_int(res.vm_bits, 0, "... no VM is created");
+	is_int(res.ram_top, 0, "... no largest RAM");
+	vmm_judge(&env, "qemu", "6.2.0", &res);
+	ok(res.vm_bits == 0 && res.ram_top == 0 && res.map_bits == 36,
+	   "QEMU 6.2 refuses its 40-bit map on 36 bits: no VM, no RAM, drawn against 36");
+	vmm_judge(&env, "solo5-hvt", NULL, &res);
+	ok(res.verdict == VV_FAILS && res.vm_bits == 0 && res.ram_top == 0,
+	   "Solo5 hvt (type 0) on a fixed 36-bit kernel: fails, no VM, no RAM");
+	env.kb = KB_DEFAULT_CAPPED;
+	vmm_judge(&env, "qemu", "3.1.0", &res);
+	is_int(res.vm_bits, 36, "type 0 under pKVM gets the host's 36");
+}
+
 int main(void)
 {
 	test_matrix();
@@ -874,5 +929,6 @@ int main(void)
 	test_max_ram();
 	test_map();
 	test_map_examples();
+	test_vm_bits();
 	return done_testing();
 }
