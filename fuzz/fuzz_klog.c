@@ -15,10 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = nl ? (size_t)(nl - line) : strlen(line);
 		char *l = fuzz_strndup((const uint8_t *)line, n);
 		const char *msg = klog_strip_prefix(l);
-		char comm_before[sizeof(st.comm)];
+		char comm_before[sizeof(st.comm)], mode_before[sizeof(st.kvm_mode)];
+		int boots_before = st.earlier_boots;
 
 		FUZZ_CHECK(msg >= l && msg <= l + n, "prefix strip left the line");
 		memcpy(comm_before, st.comm, sizeof(st.comm));
+		memcpy(mode_before, st.kvm_mode, sizeof(st.kvm_mode));
 		klog_parse_line(l, &st);
 		nlines++;
 		FUZZ_CHECK(st.lines == nlines, "%ld lines counted, %ld given", st.lines, nlines);
@@ -28,6 +30,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(!memcmp(comm_before, st.comm, sizeof(st.comm)) || strstr(l, st.comm),
 			   "comm '%s' not from the line", st.comm);
 		FUZZ_CHECK(log_format_name(st.fmt) != NULL, "no format name");
+		/* a boot marker forgets the state: fields are reset or come from this line */
+		FUZZ_CHECK(memchr(st.kvm_mode, 0, sizeof(st.kvm_mode)), "kvm_mode not terminated");
+		FUZZ_CHECK(!memcmp(mode_before, st.kvm_mode, sizeof(st.kvm_mode)) ||
+				   strstr(l, st.kvm_mode),
+			   "kvm_mode '%s' not from the line", st.kvm_mode);
+		FUZZ_CHECK(memchr(st.release, 0, sizeof(st.release)), "release not terminated");
+		FUZZ_CHECK(st.earlier_boots == boots_before || st.earlier_boots == boots_before + 1,
+			   "earlier_boots %d after %d", st.earlier_boots, boots_before);
+		FUZZ_CHECK(st.boot_lines >= 0 && st.boot_lines <= st.lines, "boot_lines %ld of %ld",
+			   st.boot_lines, st.lines);
 		free(l);
 		if (!nl)
 			break;

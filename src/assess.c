@@ -159,9 +159,40 @@ static void judged_host(const struct host_facts *f, const struct whatif *w, stru
 				   "as if installed on it");
 }
 
+/*
+ * Does protected mode give type 0 the host's limit on this release? Only from
+ * 60dfe093ec13 "KVM: arm64: Instantiate guest stage-2 page-tables at EL2"
+ * (mainline 6.2, "First batch of KVM changes for Linux 6.2"); before it
+ * (kvm-arm.mode=protected exists from 5.11) type 0 takes the ordinary path.
+ * 1 caps, 0 does not, -1 cannot tell; *sure false when a distribution
+ * release before 6.2 could carry a vendor's pKVM backport.
+ */
+static int pkvm_caps(const char *release, bool *sure, char *why, size_t len)
+{
+	struct kver v;
+
+	*sure = false;
+	if (parse_kernel_version(release, &v)) {
+		snprintf(why, len, "pKVM caps type 0 from 6.2; release \"%.20s\" does not tell",
+			 release);
+		return -1;
+	}
+	*sure = kver_cmp(&v, 6, 2, 0) >= 0 || !v.distro;
+	if (kver_cmp(&v, 6, 2, 0) >= 0) {
+		snprintf(why, len, "pKVM on %d.%d (6.2+) gives type 0 the host's size", v.major,
+			 v.minor);
+		return 1;
+	}
+	snprintf(why, len, "pKVM caps type 0 only from 6.2 (60dfe093ec13)%s",
+		 v.distro ? ", unless backported" : "");
+	return 0;
+}
+
 int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 		   enum kernel_behaviour *kb, char *basis, size_t len)
 {
+	char pk[72] = "";
+	bool pk_sure = true;
 	struct kver v;
 	bool fixed;
 
@@ -189,8 +220,7 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 			 v.major, v.minor);
 		return 1;
 	}
-	/* 60dfe093ec13 (6.2): protected mode gives every VM the host's limit. */
-	if (protected_mode && kver_cmp(&v, 6, 2, 0) >= 0) {
+	if (protected_mode && pkvm_caps(release, &pk_sure, pk, sizeof(pk)) == 1) {
 		*kb = KB_DEFAULT_CAPPED;
 		snprintf(basis, len,
 			 "pKVM protected mode on 6.2+ gives type-0 VMs the host's %d bits",
@@ -220,9 +250,11 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 		(v.major == 5 && v.minor == 4 && v.patch >= 106);
 	if (fixed) {
 		*kb = KB_DEFAULT_REJECTED;
-		snprintf(basis, len, "%d.%d.%d has the 2021 fix (7d717558dd5e): type 0 gets EINVAL",
-			 v.major, v.minor, v.patch);
-		return 2;
+		snprintf(basis, len,
+			 "%d.%d.%d has the 2021 fix (7d717558dd5e): type 0 gets EINVAL%s%.66s",
+			 v.major, v.minor, v.patch, protected_mode ? "; " : "",
+			 protected_mode ? pk : "");
+		return pk_sure ? 2 : 1;
 	}
 	if ((v.minor == 4 || v.minor == 10 || v.minor == 11) && v.major == 5 &&
 	    (!v.has_patch || (v.distro && v.patch == 0))) {
@@ -241,15 +273,55 @@ int predict_kernel(const char *release, int ipa_limit, bool protected_mode,
 	return v.distro ? 1 : 2;
 }
 
-static bool protected_mode(const struct host_facts *f)
+enum pkvm_state {
+	PKVM_OFF,
+	PKVM_ON,   /* the kernel log says protected mode initialised */
+	PKVM_HINT, /* only the command line asks for it: the log does not say */
+};
+
+/*
+ * pKVM protected mode: what the kernel did, not what it was asked. The
+ * kernel ignores kvm-arm.mode=protected when it cannot leave EL2 (a VHE-only
+ * CPU such as the Apple M1) and says so (docs/kernel-facts.md §2).
+ */
+static enum pkvm_state pkvm(const struct host_facts *f, char *why, size_t len)
 {
-	return !strcmp(f->kvm_arm_mode, "protected") || f->log_protected;
+	if (f->log_protected) {
+		snprintf(why, len, "kernel log: \"%s\"",
+			 f->log_kvm_mode[0] ? f->log_kvm_mode
+					    : "Protected nVHE mode initialized successfully");
+		return PKVM_ON;
+	}
+	if (f->log_pkvm_refused || f->log_kvm_mode[0]) {
+		snprintf(why, len, "kernel log: \"%s\"",
+			 f->log_pkvm_refused ? "Protected KVM not available with VHE"
+					     : f->log_kvm_mode);
+		return PKVM_OFF;
+	}
+	if (!strcmp(f->kvm_arm_mode, "protected")) {
+		snprintf(why, len, "command line: kvm-arm.mode=protected, unconfirmed by the log");
+		return PKVM_HINT;
+	}
+	snprintf(why, len, "no pKVM");
+	return PKVM_OFF;
 }
 
-/* Offline: what the kernel log of this boot tells about type 0. */
+static bool protected_mode(const struct host_facts *f)
+{
+	char why[64];
+
+	return pkvm(f, why, sizeof(why)) != PKVM_OFF;
+}
+
+/* Offline: what the kernel log of this boot, and its release, tell about type 0. */
 static enum kernel_behaviour from_log(const struct host_facts *f, int limit, char *basis,
 				      size_t len)
 {
+	char why[64], caps_why[72];
+	enum pkvm_state pk = pkvm(f, why, sizeof(why));
+	bool sure;
+	int caps;
+
 	if (limit <= 0) {
 		snprintf(basis, len, "no measurement and no IPA limit in the kernel log");
 		return KB_UNKNOWN;
@@ -258,19 +330,31 @@ static enum kernel_behaviour from_log(const struct host_facts *f, int limit, cha
 		snprintf(basis, len, "the %d-bit limit holds the 40-bit default", limit);
 		return KB_DEFAULT_FITS;
 	}
-	if (protected_mode(f) && f->log_format == LOG_FMT_NEW) {
-		snprintf(basis, len, "kernel log: fixed kernel in pKVM protected mode");
-		return KB_DEFAULT_CAPPED;
-	}
-	if (f->log_default_warned || f->log_reduced_suffix) {
-		snprintf(basis, len, "kernel log: the fixed kernel's %s",
-			 f->log_default_warned ? "\"upgrade your VMM\" warning"
-					       : "\"Reduced IPA size\" message");
+	/* printed only where type 0 is refused: never in protected mode */
+	if (f->log_default_warned) {
+		snprintf(basis, len, "kernel log: this boot's \"upgrade your VMM\" warning");
 		return KB_DEFAULT_REJECTED;
 	}
 	if (f->log_unfixed_warn) {
 		snprintf(basis, len, "kernel log: the WARN only unfixed kernels print");
 		return KB_DEFAULT_HANGS;
+	}
+	caps = pk == PKVM_OFF ? 0 : pkvm_caps(f->kernel_release, &sure, caps_why, sizeof(caps_why));
+	/* 6.2+ is past the 2021 fix: capped whatever the log's wording */
+	if (caps == 1) {
+		snprintf(basis, len, "%s; %s%s", why, caps_why,
+			 pk == PKVM_HINT ? " (if honoured)" : "");
+		return KB_DEFAULT_CAPPED;
+	}
+	if (caps < 0) {
+		snprintf(basis, len, "%s; %s", why, caps_why);
+		return KB_UNKNOWN;
+	}
+	if (f->log_reduced_suffix) {
+		snprintf(basis, len,
+			 "kernel log: the fixed kernel's \"Reduced IPA size\" message%s%s",
+			 pk == PKVM_OFF ? "" : "; ", pk == PKVM_OFF ? "" : caps_why);
+		return KB_DEFAULT_REJECTED;
 	}
 	snprintf(basis, len, "the kernel log does not tell whether this kernel has the 2021 fix");
 	return KB_UNKNOWN;
@@ -341,13 +425,13 @@ static enum kernel_behaviour from_probes(const struct host_facts *f, const struc
 			 "type 0 created on a kernel without IPA types, host size unknown");
 		return KB_UNKNOWN;
 	}
-	/* Type-0 probe skipped: a measured limit >= 40 still settles it. */
+	/* Type-0 probe skipped: inferred, never measured, however sure. */
+	*sure = false;
 	if (limit >= KIC_DEFAULT_IPA) {
 		snprintf(basis, len,
 			 "the measured %d-bit limit holds 40 bits (type-0 probe skipped)", limit);
 		return KB_DEFAULT_FITS;
 	}
-	*sure = false;
 	return from_log(f, limit, basis, len);
 }
 
@@ -412,6 +496,12 @@ static void behaviour(const struct host_facts *f, const struct kvm_obs *obs, con
 		snprintf(basis, len, "unknown architecture");
 		return;
 	}
+	if (!strcmp(f->kvm_arm_mode, "protected") && !protected_mode(f))
+		finding(a,
+			"kvm-arm.mode=protected is on the command line but the kernel log says "
+			"\"%s\": KVM runs without pKVM",
+			f->log_pkvm_refused ? "Protected KVM not available with VHE"
+					    : f->log_kvm_mode);
 	if (w->kernel[0]) {
 		predict_whatif_kernel(w, protected_mode(f), a);
 		return;
@@ -999,6 +1089,7 @@ void assess(const struct host_facts *f, const struct kvm_obs *obs, const struct 
 	 * Judged on this host's measured limit, not a --ipa-limit one.
 	 */
 	a->log_warning_spent =
+		!f->log_default_warned /* read before the probe: already spent */ &&
 		obs->default_vm.result == PR_REJECTED && obs->default_vm.err == EINVAL &&
 		(obs->ipa_limit.state == IPA_KNOWN ? obs->ipa_limit.bits : ipa_bits(a->ipa_limit)) <
 			KIC_DEFAULT_IPA;

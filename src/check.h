@@ -131,7 +131,9 @@ struct host_facts {
 	bool log_unfixed_warn;	 /* a WARN only unfixed kernels print */
 	bool log_default_warned; /* "using unsupported default IPA limit" seen */
 	char log_default_comm[32];
-	bool log_protected; /* pKVM "Protected nVHE mode initialized" */
+	bool log_protected;    /* pKVM "Protected nVHE mode initialized" */
+	bool log_pkvm_refused; /* "Protected KVM not available with VHE" */
+	char log_kvm_mode[48]; /* KVM's "... mode initialized successfully" line, "" none */
 	bool log_readable;
 	int x86_phys_bits; /* cpuinfo address sizes, 0 unknown */
 	int core_pa_bits;  /* smallest documented PA size of the CPU parts, 0 unknown */

@@ -378,11 +378,33 @@ static int read_kmsg(struct klog_state *st)
 	return r;
 }
 
+/*
+ * Only the running boot's lines count (klog_parse_line() forgets what came
+ * before the last boot marker): kern.log and a kept dmesg span boots.
+ */
+static bool klog_this_boot(struct host_facts *f, const struct klog_state *st, const char *src)
+{
+	if (st->earlier_boots > 0)
+		facts_note(f,
+			   "kernel log: %s holds %d earlier boot%s; only the last boot's lines "
+			   "are read",
+			   src, st->earlier_boots, st->earlier_boots == 1 ? "" : "s");
+	if (st->release[0] && f->kernel_release[0] && strcmp(st->release, f->kernel_release)) {
+		facts_note(f,
+			   "kernel log: %s's last boot ran Linux %s, not the running %s: not "
+			   "used",
+			   src, st->release, f->kernel_release);
+		return false;
+	}
+	return true;
+}
+
 static void read_klog(const struct sysroot *sr, struct host_facts *f)
 {
 	static const char *const files[] = { "var/log/dmesg", "sos_commands/kernel/dmesg",
 					     "var/log/kern.log" };
 	struct klog_state st = { 0 };
+	const char *src = "/dev/kmsg";
 	int r = -ENOENT;
 
 	if (sr->live) {
@@ -391,9 +413,13 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 			facts_note(f, "kernel log: /dev/kmsg: %s%s", strerror(-r),
 				   r == -EPERM || r == -EACCES ? " (kernel.dmesg_restrict)" : "");
 	}
-	if (!sr->live && sos_is_bundle(sr))
+	if (!sr->live && sos_is_bundle(sr)) {
 		r = sos_read_klog(sr, f, &st);
+		src = "the sosreport";
+	}
 	for (size_t i = 0; r < 0 && i < sizeof(files) / sizeof(files[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		src = files[i];
 		r = sr_foreach_line(sr, files[i], KLOG_MAX_BYTES, klog_line, &st);
 		if (r == -EFBIG)
 			r = 0; /* what was read still counts */
@@ -406,6 +432,8 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 				      "sos_commands/kernel/dmesg, var/log/kern.log)");
 		return;
 	}
+	if (!klog_this_boot(f, &st, src))
+		return;
 	f->log_readable = true;
 	/* Missing inputs are always notes: a wrapped ring buffer loses the boot lines. */
 	if (f->arch == ARCH_ARM64 && !st.ipa_limit)
@@ -420,6 +448,9 @@ static void read_klog(const struct sysroot *sr, struct host_facts *f)
 	snprintf(f->log_default_comm, sizeof(f->log_default_comm), "%s", st.comm);
 	text_clean(f->log_default_comm);
 	f->log_protected = st.protected_mode;
+	f->log_pkvm_refused = st.pkvm_refused;
+	snprintf(f->log_kvm_mode, sizeof(f->log_kvm_mode), "%s", st.kvm_mode);
+	text_clean(f->log_kvm_mode);
 	if (st.ipa_limit)
 		facts_add_evidence(f, PA_SRC_KERNEL_LOG, st.ipa_limit, log_format_name(st.fmt));
 }

@@ -220,6 +220,13 @@ const char *klog_strip_prefix(const char *line)
 		    strspn(s, "0123456789,-+abcdefghijklmnopqrstuvwxyz=") == (size_t)(semi - s))
 			return semi + 1;
 	}
+	/* syslog (kern.log, the journal): "Nov 29 23:05:11 host kernel: text" */
+	if (*s != '<' && *s != '[') {
+		const char *k = strstr(s, " kernel: ");
+
+		if (k && k - s < 128)
+			s = k + 9;
+	}
 	/* dmesg: "[    1.234567] text", optionally after "<6>" */
 	if (s[0] == '<' && isdigit((unsigned char)s[1])) {
 		const char *gt = strchr(s, '>');
@@ -265,12 +272,78 @@ static void klog_default_warning(const char *msg, const char *p, struct klog_sta
 	st->comm[n] = '\0';
 }
 
+/* KVM's mode at init: which text says whether pKVM protected mode runs. */
+static bool klog_kvm_mode(const char *msg, struct klog_state *st)
+{
+	const char *p = strstr(msg, "mode initialized successfully");
+	const char *kvm = strstr(msg, "kvm [");
+	size_t n;
+
+	/*
+	 * arch/arm64/kvm/arm.c, kvm_arm_init(): "Protected nVHE", "VHE" or "Hyp"
+	 * (5.11-6.1); "Protected %cVHE", "VHE" or "Hyp %cVHE" (6.12).
+	 * cpufeature.c (5.11-5.18) and early_kvm_mode_cfg() (5.19+, cde5042adf11):
+	 * "Protected KVM not available with VHE" when kvm-arm.mode=protected is
+	 * ignored.
+	 */
+	if (strstr(msg, "Protected KVM not available with VHE")) {
+		st->pkvm_refused = true;
+		st->protected_mode = false;
+		return true;
+	}
+	if (!p || !kvm)
+		return false;
+	p = strchr(kvm, ':');
+	p = p ? skip_ws(p + 1) : msg;
+	n = strcspn(p, "\r\n");
+	if (n >= sizeof(st->kvm_mode))
+		n = sizeof(st->kvm_mode) - 1;
+	memcpy(st->kvm_mode, p, n);
+	st->kvm_mode[n] = '\0';
+	st->protected_mode = strncmp(p, "Protected ", 10) == 0;
+	return true;
+}
+
+/* A new boot starts: what the log said before is another boot's. */
+static bool klog_boot_marker(const char *msg, struct klog_state *st)
+{
+	static const char version[] = "Linux version ";
+	long lines = st->lines;
+	int earlier = st->earlier_boots + (st->boot_lines > 0);
+	char release[sizeof(st->release)];
+	size_t n;
+
+	if (strncmp(msg, "Booting Linux on physical CPU", 29) != 0 &&
+	    strncmp(msg, version, sizeof(version) - 1) != 0)
+		return false;
+	/* "Booting Linux" and "Linux version" open the same boot: keep its release. */
+	snprintf(release, sizeof(release), "%s", st->boot_lines ? "" : st->release);
+	memset(st, 0, sizeof(*st));
+	st->lines = lines;
+	st->earlier_boots = earlier;
+	memcpy(st->release, release, sizeof(release));
+	if (!strncmp(msg, version, sizeof(version) - 1)) {
+		msg += sizeof(version) - 1;
+		n = strcspn(msg, " \t\r\n");
+		if (n >= sizeof(st->release))
+			n = sizeof(st->release) - 1;
+		memcpy(st->release, msg, n);
+		st->release[n] = '\0';
+	}
+	return true;
+}
+
 void klog_parse_line(const char *line, struct klog_state *st)
 {
 	const char *msg = klog_strip_prefix(line), *p;
 	int v;
 
 	st->lines++;
+	if (klog_boot_marker(msg, st))
+		return;
+	/* journalctl's "-- Logs begin at ..." / "-- Boot ... --" are not the kernel's */
+	if (*msg && strncmp(msg, "-- ", 3) != 0)
+		st->boot_lines++;
 	/* Sources: arch/arm64/kvm/reset.c of each era (docs/kernel-facts.md §1) */
 	if ((p = strstr(msg, "using unsupported default IPA limit")) != NULL) {
 		klog_default_warning(msg, p, st);
@@ -300,11 +373,39 @@ void klog_parse_line(const char *line, struct klog_state *st)
 		st->ipa_limit = v >= 32 && v <= 56 ? v : 0;
 		st->fmt = LOG_FMT_PRE_420;
 		st->unfixed_warn = true;
-	} else if (strstr(msg, "Protected nVHE mode initialized successfully")) {
-		st->protected_mode = true;
+	} else if (klog_kvm_mode(msg, st)) {
+		/* recorded */
 	} else if (strstr(msg, "kvm") && strstr(msg, "HYP mode not available")) {
 		st->hyp_unavailable = true;
 	}
+}
+
+void klog_merge(struct klog_state *dst, const struct klog_state *src)
+{
+	if (src->ipa_limit)
+		dst->ipa_limit = src->ipa_limit;
+	/* the newer era's format wins: a 5.10 WARN and the plain line are one boot */
+	if (src->fmt != LOG_FMT_NONE && (dst->fmt == LOG_FMT_NONE || src->fmt == LOG_FMT_510_WARN))
+		dst->fmt = src->fmt;
+	dst->reduced_suffix |= src->reduced_suffix;
+	dst->unfixed_warn |= src->unfixed_warn;
+	if (src->default_warned && !dst->default_warned) {
+		dst->default_warned = true;
+		memcpy(dst->comm, src->comm, sizeof(dst->comm));
+	}
+	dst->pkvm_refused |= src->pkvm_refused;
+	if (src->kvm_mode[0]) {
+		memcpy(dst->kvm_mode, src->kvm_mode, sizeof(dst->kvm_mode));
+		dst->protected_mode = src->protected_mode;
+	}
+	if (src->pkvm_refused)
+		dst->protected_mode = false;
+	dst->hyp_unavailable |= src->hyp_unavailable;
+	if (src->release[0])
+		memcpy(dst->release, src->release, sizeof(dst->release));
+	dst->lines += src->lines;
+	dst->boot_lines += src->boot_lines;
+	dst->earlier_boots += src->earlier_boots;
 }
 
 int parse_address_sizes(const char *line, int *phys, int *virt)

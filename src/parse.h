@@ -41,13 +41,25 @@ struct klog_state {
 	bool default_warned; /* "<comm> using unsupported default IPA limit" */
 	char comm[32];
 	bool protected_mode;  /* "Protected nVHE mode initialized successfully" */
+	bool pkvm_refused;    /* "Protected KVM not available with VHE" */
+	char kvm_mode[48];    /* "VHE mode initialized successfully", ... */
 	bool hyp_unavailable; /* "HYP mode not available" */
-	long lines;
+	char release[64];     /* "Linux version RELEASE" of the boot */
+	long lines;	      /* all lines read */
+	long boot_lines;      /* lines read since the last boot marker */
+	int earlier_boots;    /* boots before the last one, whose lines were dropped */
 };
 
 /* Strips a /dev/kmsg "pri,seq,ts,flags;" or dmesg "[ 1.2] " prefix. */
 const char *klog_strip_prefix(const char *line);
+/*
+ * One line of a kernel log. Only the last boot counts: a boot marker
+ * ("Booting Linux on physical CPU", "Linux version ") forgets what the
+ * lines before it said and counts an earlier boot.
+ */
 void klog_parse_line(const char *line, struct klog_state *st);
+/* Adds what src (another log of the same boot) says to dst. */
+void klog_merge(struct klog_state *dst, const struct klog_state *src);
 const char *log_format_name(enum log_format f);
 
 /* x86 /proc/cpuinfo "address sizes\t: 46 bits physical, 48 bits virtual". */

@@ -144,9 +144,12 @@ int sos_read_klog(const struct sysroot *sr, struct host_facts *f, struct klog_st
 	int nread = 0;
 
 	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
-		int r = sr_foreach_line(sr, src[i].path, SOS_KLOG_MAX, sos_klog_line, st);
+		/* each its own log: a boot marker in one must not drop another's lines */
+		struct klog_state one = { 0 };
+		int r = sr_foreach_line(sr, src[i].path, SOS_KLOG_MAX, sos_klog_line, &one);
 
 		if (r == 0 || r == -EFBIG) {
+			klog_merge(st, &one);
 			nread++;
 			continue;
 		}
@@ -950,6 +953,8 @@ static void merge_log(struct host_facts *j, const struct host_facts *tree)
 	j->log_reduced_suffix = tree->log_reduced_suffix;
 	j->log_unfixed_warn = tree->log_unfixed_warn;
 	j->log_protected = tree->log_protected;
+	j->log_pkvm_refused = tree->log_pkvm_refused;
+	memcpy(j->log_kvm_mode, tree->log_kvm_mode, sizeof(j->log_kvm_mode));
 	if (!j->log_default_warned && tree->log_default_warned) {
 		j->log_default_warned = true;
 		memcpy(j->log_default_comm, tree->log_default_comm, sizeof(j->log_default_comm));

@@ -97,6 +97,11 @@ static void test_measured(void)
 	run();
 	ok(A.log_warning_spent, "36-bit fixed, --ipa-limit 44: the probe here still spent it");
 	W.ipa_limit = IPA_LIMIT_UNKNOWN;
+	/* The log (read before the probe) already had it: the probe spent nothing. */
+	F.log_default_warned = true;
+	run();
+	ok(!A.log_warning_spent, "36-bit fixed, warning already logged: not spent by the probe");
+	F.log_default_warned = false;
 
 	/* Unfixed (5.10.0-5.10.23): type 0 accepted with a full 40-bit space. */
 	arm64_host(36);
@@ -163,6 +168,14 @@ static void test_measured(void)
 	run();
 	is_str(kernel_behaviour_name(A.behaviour), "default-rejected", "skipped, log: rejected");
 	ok(!A.behaviour_measured, "from the log: not measured");
+
+	/* Skipped on a 40-bit host: the measured limit settles it, but type 0 was not tried. */
+	arm64_host(40);
+	O.default_vm.result = PR_SKIPPED;
+	W.default_probe_skipped = true;
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-fits", "skipped, 40 bits: fits");
+	ok(!A.behaviour_measured, "skipped, 40 bits: inferred, not measured");
 }
 
 static void test_offline(void)
@@ -185,9 +198,78 @@ static void test_offline(void)
 	F.log_unfixed_warn = false;
 	F.log_format = LOG_FMT_NEW;
 	F.log_reduced_suffix = true;
-	snprintf(F.kvm_arm_mode, sizeof(F.kvm_arm_mode), "protected");
 	run();
-	is_str(kernel_behaviour_name(A.behaviour), "default-capped", "offline pKVM: capped");
+	is_str(kernel_behaviour_name(A.behaviour), "default-rejected", "offline fixed: rejected");
+
+	/* pKVM: the log decides, the command line only hints (docs/kernel-facts.md §2). */
+	snprintf(F.kernel_release, sizeof(F.kernel_release), "6.12.118+deb13-arm64");
+	snprintf(F.kvm_arm_mode, sizeof(F.kvm_arm_mode), "protected");
+	F.log_protected = true;
+	snprintf(F.log_kvm_mode, sizeof(F.log_kvm_mode),
+		 "Protected nVHE mode initialized successfully");
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-capped", "offline pKVM 6.12: capped");
+	ok(strstr(A.behaviour_basis, "Protected nVHE mode initialized") != NULL,
+	   "pKVM: the log line decided, and the basis says so");
+
+	/* kvm-arm.mode=protected ignored in VHE (audit item 1): the kernel says so. */
+	F.log_protected = false;
+	F.log_pkvm_refused = true;
+	snprintf(F.log_kvm_mode, sizeof(F.log_kvm_mode), "VHE mode initialized successfully");
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-rejected",
+	       "protected asked, VHE kept: rejected");
+	is_int(A.status, ST_WARNING, "protected asked, VHE kept: WARNING");
+	ok(A.nfindings >= 1 && strstr(A.findings[A.nfindings - 1], "not available with VHE"),
+	   "protected asked, VHE kept: a finding says the kernel ignored it");
+	F.log_pkvm_refused = false;
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-rejected",
+	       "protected asked, log says VHE mode: rejected");
+	ok(strstr(A.behaviour_basis, "Reduced IPA size") != NULL,
+	   "VHE mode: the fixed kernel's line");
+	/* The command line alone: a hint, said to be one. */
+	F.log_kvm_mode[0] = '\0';
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-capped", "command line only: capped");
+	ok(strstr(A.behaviour_basis, "unconfirmed") != NULL, "command line only: says unconfirmed");
+
+	/* Before 6.2 protected mode rejects type 0 like any fixed kernel (audit item 2). */
+	snprintf(F.kernel_release, sizeof(F.kernel_release), "6.1.0-26-arm64");
+	F.log_protected = true;
+	snprintf(F.log_kvm_mode, sizeof(F.log_kvm_mode),
+		 "Protected nVHE mode initialized successfully");
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-rejected",
+	       "offline pKVM 6.1: rejected");
+	ok(strstr(A.behaviour_basis, "only from 6.2") != NULL, "pKVM 6.1: the basis says why");
+	snprintf(W.kernel, sizeof(W.kernel), "6.1.0");
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-rejected",
+	       "pKVM --kernel 6.1.0: the prediction agrees with the log");
+	W.kernel[0] = '\0';
+	snprintf(F.kernel_release, sizeof(F.kernel_release), "not-a-version");
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "unknown", "pKVM, unreadable release: unknown");
+	/* "upgrade your VMM" is printed only where type 0 is refused: never capped. */
+	snprintf(F.kernel_release, sizeof(F.kernel_release), "6.12.118+deb13-arm64");
+	F.log_default_warned = true;
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-rejected",
+	       "pKVM line but this boot refused type 0: rejected");
+	/* The IPA line wrapped out of the log: 6.2+ with pKVM caps all the same. */
+	F.log_default_warned = false;
+	F.log_format = LOG_FMT_NONE;
+	F.log_reduced_suffix = false;
+	run();
+	is_str(kernel_behaviour_name(A.behaviour), "default-capped",
+	       "pKVM 6.12, no IPA line in the log: capped");
+	F.log_format = LOG_FMT_NEW;
+	F.log_reduced_suffix = true;
+	F.log_default_warned = false;
+	F.log_protected = false;
+	F.log_kvm_mode[0] = '\0';
+	F.kvm_arm_mode[0] = '\0';
 
 	F.log_ipa_limit = ipa_known(48);
 	run();
@@ -281,6 +363,9 @@ static void test_predict(void)
 	predict("4.19.300", 36, false, "default-hangs", 1);
 	predict("6.6.1", 36, true, "default-capped", 1);
 	predict("6.1.1", 36, true, "default-rejected", 2);
+	/* a distribution 6.1 could carry a vendor's pKVM backport: not sure */
+	predict("6.1.0-26-arm64", 36, true, "default-rejected", 1);
+	predict("6.2.0", 36, true, "default-capped", 1);
 	predict("5.10.23", 44, false, "default-fits", 2);
 	predict("garbage", 36, false, "unknown", 0);
 	predict("6.1", 0, false, "unknown", 0);

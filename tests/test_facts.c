@@ -22,6 +22,14 @@ static const char *fmt_key(int fmt)
 	return fmt >= 0 && fmt < 5 ? k[fmt] : "?";
 }
 
+static bool has_note(const struct host_facts *f, const char *text)
+{
+	for (int i = 0; i < f->nnotes; i++)
+		if (strstr(f->notes[i], text))
+			return true;
+	return false;
+}
+
 static void check_key(const char *name, const struct host_facts *f, const char *key,
 		      const char *val)
 {
@@ -61,6 +69,14 @@ static void check_key(const char *name, const struct host_facts *f, const char *
 		   f->nvmms_found ? f->vmms_found[0].version : "-");
 	else if (!strcmp(key, "log_default_warned"))
 		is_int(f->log_default_warned, u, "%s: upgrade-your-VMM line", name);
+	else if (!strcmp(key, "log_protected"))
+		is_int(f->log_protected, u, "%s: pKVM mode line", name);
+	else if (!strcmp(key, "log_pkvm_refused"))
+		is_int(f->log_pkvm_refused, u, "%s: \"Protected KVM not available\" line", name);
+	else if (!strcmp(key, "log_kvm_mode"))
+		is_str(f->log_kvm_mode, val, "%s: KVM mode line", name);
+	else if (!strcmp(key, "note"))
+		ok(has_note(f, val), "%s: a note says \"%s\"", name, val);
 	else
 		ok(0, "%s: unknown key '%s' in expected", name, key);
 }

@@ -53,7 +53,8 @@ static void test_iomem(void)
 	is_int(parse_iomem_line("    08000000-0800ffff : GICD", &s, &e, &depth, &name), 0,
 	       "nested iomem line");
 	is_int(depth, 2, "nested depth");
-	is_int(parse_iomem_line("ffff-0000 : x", &s, &e, &depth, &name), -EINVAL, "end below start");
+	is_int(parse_iomem_line("ffff-0000 : x", &s, &e, &depth, &name), -EINVAL,
+	       "end below start");
 	is_int(parse_iomem_line("garbage", &s, &e, &depth, &name), -EINVAL, "iomem garbage");
 }
 
@@ -62,8 +63,8 @@ static void test_dt_reg(void)
 	/* Apple M1 (t8103): RAM at 0x8_0000_0000, 8 GiB; 2 address + 2 size cells */
 	static const unsigned char m1[] = { 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0 };
 	/* Raspberry Pi 4, 2+1 cells, two banks: 0+0x3b400000 and 0x40000000+0xbc000000 */
-	static const unsigned char rpi[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0x3b, 0x40, 0, 0,
-					     0, 0, 0, 0, 0x40, 0, 0, 0, 0xbc, 0, 0, 0 };
+	static const unsigned char rpi[] = { 0, 0, 0, 0, 0,    0, 0, 0, 0x3b, 0x40, 0, 0,
+					     0, 0, 0, 0, 0x40, 0, 0, 0, 0xbc, 0,    0, 0 };
 	uint64_t top = 0;
 
 	is_int(parse_dt_reg_top(m1, sizeof(m1), 2, 2, &top), 0, "DT reg 2+2 cells");
@@ -81,12 +82,14 @@ static void test_klog(void)
 	/* 5.12+ and fixed stable: arch/arm64/kvm/reset.c kvm_set_ipa_limit() */
 	memset(&st, 0, sizeof(st));
 	klog_parse_line("[    0.512345] kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, "
-			"limited VM/VMM compatibility)", &st);
+			"limited VM/VMM compatibility)",
+			&st);
 	is_int(st.ipa_limit, 36, "new format limit");
 	is_int(st.fmt, LOG_FMT_NEW, "new format");
 	ok(st.reduced_suffix, "reduced suffix seen");
 	klog_parse_line("6,1234,99999,-;qemu-system-aar using unsupported default IPA limit, "
-			"upgrade your VMM", &st);
+			"upgrade your VMM",
+			&st);
 	ok(st.default_warned, "upgrade-your-VMM warning seen");
 	is_str(st.comm, "qemu-system-aar", "warning names the process");
 
@@ -123,6 +126,87 @@ static void test_klog(void)
 	klog_parse_line("[", &st);
 	klog_parse_line("6,;", &st);
 	ok(1, "empty and truncated lines survive");
+}
+
+/* Which KVM mode the kernel started: arch/arm64/kvm/arm.c (5.11-6.1, 6.12 "%s%sVHE"). */
+static void test_klog_mode(void)
+{
+	struct klog_state st;
+
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("[    0.000000] Protected KVM not available with VHE", &st);
+	klog_parse_line("[    0.312070] kvm [1]: VHE mode initialized successfully", &st);
+	ok(st.pkvm_refused && !st.protected_mode, "protected asked in VHE: refused");
+	is_str(st.kvm_mode, "VHE mode initialized successfully", "VHE mode line kept");
+
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("[    1.6] kvm [1]: Protected hVHE mode initialized successfully", &st);
+	ok(st.protected_mode && !st.pkvm_refused, "6.12 Protected hVHE: protected");
+	is_str(st.kvm_mode, "Protected hVHE mode initialized successfully", "hVHE line kept");
+	klog_parse_line("[    1.6] kvm [1]: Hyp nVHE mode initialized successfully", &st);
+	ok(!st.protected_mode, "6.12 Hyp nVHE: not protected");
+	klog_parse_line("<6>kvm [1]: Hyp mode initialized successfully", &st);
+	ok(!st.protected_mode, "5.11-6.1 Hyp mode: not protected");
+	klog_parse_line("Nov 29 23:05:11 m1 kernel: [    0.3] kvm [1]: Protected nVHE mode "
+			"initialized successfully",
+			&st);
+	ok(st.protected_mode, "kern.log line: syslog prefix stripped");
+}
+
+/* Only the last boot counts (kern.log and a kept dmesg span boots). */
+static void test_klog_boots(void)
+{
+	struct klog_state st, other;
+
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("[    0.000000] Booting Linux on physical CPU 0x0000000000 [0x611f0221]",
+			&st);
+	klog_parse_line("[    0.000000] Linux version 6.11.0-1001-asahi-arm (buildd@x) #1", &st);
+	klog_parse_line("[    0.3] kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited "
+			"VM/VMM compatibility)",
+			&st);
+	klog_parse_line("[   90.0] qemu-system-aar using unsupported default IPA limit, upgrade "
+			"your VMM",
+			&st);
+	is_int(st.earlier_boots, 0, "one boot: nothing skipped");
+	is_str(st.release, "6.11.0-1001-asahi-arm", "boot release from \"Linux version\"");
+	klog_parse_line("[    0.000000] Booting Linux on physical CPU 0x0000000000 [0x611f0221]",
+			&st);
+	klog_parse_line("[    0.000000] Linux version 5.10.23 (x@y) #1", &st);
+	klog_parse_line("[    0.3] KVM IPA Size Limit (36 bits) is smaller than default size", &st);
+	klog_parse_line("[    0.3] kvm [1]: IPA Size Limit: 36 bits", &st);
+	is_int(st.earlier_boots, 1, "second boot: the first is skipped");
+	is_str(st.release, "5.10.23", "the last boot's release");
+	ok(!st.default_warned && !st.reduced_suffix, "the earlier boot's lines are forgotten");
+	ok(st.unfixed_warn && st.fmt == LOG_FMT_510_WARN, "the last boot's lines count");
+	is_int(st.lines, 8, "every line still counted as read");
+
+	/* kern.log: syslog prefixes, and the journal's own header is not a boot */
+	memset(&st, 0, sizeof(st));
+	klog_parse_line("-- Logs begin at Fri 2026-11-27 10:00:00 UTC. --", &st);
+	klog_parse_line("Nov 27 10:00:00 m1 kernel: [    0.0] Linux version 6.1.0-26-arm64 (x) #1",
+			&st);
+	is_int(st.earlier_boots, 0, "journal header: no earlier boot");
+	klog_parse_line("Nov 27 10:00:01 m1 kernel: [   50.0] kvm-ipa-check using unsupported "
+			"default IPA limit, upgrade your VMM",
+			&st);
+	klog_parse_line("Nov 29 08:00:00 m1 kernel: [    0.0] Linux version 6.1.0-28-arm64 (x) #1",
+			&st);
+	ok(!st.default_warned, "kern.log: the warning of the earlier boot is dropped");
+	is_int(st.earlier_boots, 1, "kern.log: one earlier boot");
+	is_str(st.release, "6.1.0-28-arm64", "kern.log: the last boot's release");
+
+	/* Two logs of one boot (a sosreport's dmesg and journal) add up. */
+	memset(&other, 0, sizeof(other));
+	klog_parse_line("kvm [1]: IPA Size Limit: 36 bits (Reduced IPA size, limited VM/VMM "
+			"compatibility)",
+			&other);
+	klog_parse_line("kvm [1]: VHE mode initialized successfully", &other);
+	klog_merge(&st, &other);
+	is_int(st.ipa_limit, 36, "merge: the limit");
+	ok(st.reduced_suffix && st.fmt == LOG_FMT_NEW, "merge: the format");
+	is_str(st.kvm_mode, "VHE mode initialized successfully", "merge: the mode");
+	is_int(st.earlier_boots, 1, "merge: earlier boots add up");
 }
 
 static void test_misc(void)
@@ -184,6 +268,8 @@ int main(void)
 	test_iomem();
 	test_dt_reg();
 	test_klog();
+	test_klog_mode();
+	test_klog_boots();
 	test_misc();
 	return done_testing();
 }
