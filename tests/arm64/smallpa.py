@@ -584,12 +584,8 @@ class Session:
                 self.proc.kill()
 
     def kill(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                self.proc.kill()
-            self.proc.wait()
+        self._kill_proc()
+        self.proc.wait()
         if self.gdb:
             self.gdb.join(5)
         self._cleanup()
