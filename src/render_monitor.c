@@ -63,6 +63,8 @@ static bool probes_not_judged(const struct assessment *a)
 
 void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment *a)
 {
+	int acc;
+
 	fputs("KVM-IPA ", out);
 	fput_upper(kic_status_name(a->status), out);
 	fputs(" - ", out);
@@ -76,8 +78,8 @@ void render_nagios(FILE *out, const struct kvm_obs *obs, const struct assessment
 		fprintf(out, " ipa_limit_bits=%d;;;32;52", a->ipa_limit.bits);
 	if (a->host_pa_bits > 0 && !cpu_not_judged(a))
 		fprintf(out, " host_pa_bits=%d;;;32;52", a->host_pa_bits);
-	if (obs->probed && !probes_not_judged(a) && accepted_sizes(obs) >= 0)
-		fprintf(out, " accepted_sizes=%d;;;0;", accepted_sizes(obs));
+	if (obs->probed && !probes_not_judged(a) && (acc = accepted_sizes(obs)) >= 0)
+		fprintf(out, " accepted_sizes=%d;;;0;", acc);
 	if (obs->probed)
 		fprintf(out, " probe_time=%.3fs;;;0;", (double)obs->elapsed_ms / 1000.0);
 	fputc('\n', out);
